@@ -1,0 +1,35 @@
+import { pino, destination, stdTimeFunctions, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+export interface LogOptions {
+  /** Human-friendly output (dev mode on a TTY); JSON lines otherwise. */
+  pretty?: boolean;
+  level?: string;
+  /** Where JSON lines go; defaults to stderr so stdout stays free for the `stdout` output. */
+  destination?: number;
+}
+
+/**
+ * The root logger. Components take a child with their bindings made once
+ * (`log.child({ stream, component })`), which pino serialises up front.
+ */
+export function createLogger(opts: LogOptions = {}): Logger {
+  const level = opts.level ?? process.env['HOTPLUG_LOG_LEVEL'] ?? 'info';
+  const base: LoggerOptions = { level, base: undefined, timestamp: stdTimeFunctions.isoTime };
+  if (opts.pretty) {
+    return pino({
+      ...base,
+      transport: {
+        target: 'pino-pretty',
+        options: { destination: opts.destination ?? 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
+    });
+  }
+  return pino(base, destination({ fd: opts.destination ?? 2, sync: false }));
+}
+
+/** A logger that drops everything, for units and benchmarks. */
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

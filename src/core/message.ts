@@ -1,0 +1,121 @@
+import { type Value, textDecoder, textEncoder, toJSON } from './value.js';
+
+/**
+ * Where a message came from, for acknowledgement and per-request responses.
+ * The stream runtime implements it; everything else only carries it along:
+ * a message derived from another (a processor's output, a split part) keeps
+ * its source's origin, which is how a response finds its way back to the HTTP
+ * request it belongs to even when batches were merged on the way.
+ */
+export interface Origin {
+  /** Records a message that a `sync_response` produced for this origin. */
+  addResponse(msg: Message): void;
+}
+
+/**
+ * One message: a payload, metadata and an error flag.
+ *
+ * The payload is either raw bytes or a structured value. Both views are lazy:
+ * a structured value is serialised to JSON only when someone asks for bytes,
+ * and bytes are parsed as JSON only when someone asks for the structure. Each
+ * conversion happens at most once per payload.
+ */
+export class Message {
+  private rawBytes: Uint8Array | undefined;
+  private structuredValue: Value | undefined;
+  private hasStructured: boolean;
+
+  /** Metadata: typed values keyed by name. */
+  metadata: Map<string, Value>;
+  /** The error flag: set by a failed processor, read by `catch`, `try` and `errored()`. */
+  error: string | undefined;
+  /** Ack and response routing; see {@link Origin}. */
+  origin: Origin | undefined;
+
+  constructor(payload: Uint8Array | string | null = null, metadata?: Map<string, Value>) {
+    this.rawBytes = payload === null ? new Uint8Array(0) : typeof payload === 'string' ? textEncoder.encode(payload) : payload;
+    this.structuredValue = undefined;
+    this.hasStructured = false;
+    this.metadata = metadata ?? new Map();
+    this.error = undefined;
+    this.origin = undefined;
+  }
+
+  /** A message whose payload is a structured value. */
+  static structured(value: Value, metadata?: Map<string, Value>): Message {
+    const m = new Message(null, metadata);
+    m.setStructured(value);
+    return m;
+  }
+
+  /** The payload as bytes (a structured payload is serialised as JSON once). */
+  bytes(): Uint8Array {
+    if (this.rawBytes === undefined) {
+      const v = this.structuredValue as Value;
+      this.rawBytes = v instanceof Uint8Array ? v : textEncoder.encode(typeof v === 'string' ? v : toJSON(v));
+    }
+    return this.rawBytes;
+  }
+
+  /** The payload as UTF-8 text. */
+  text(): string {
+    return textDecoder.decode(this.bytes());
+  }
+
+  /** True when the payload is held as a structured value (not yet serialised). */
+  isStructured(): boolean {
+    return this.hasStructured && this.rawBytes === undefined;
+  }
+
+  /** The payload as a structured value; raw bytes are parsed as JSON once. Throws on invalid JSON. */
+  structured(): Value {
+    if (!this.hasStructured) {
+      const text = textDecoder.decode(this.rawBytes);
+      try {
+        this.structuredValue = JSON.parse(text) as Value;
+      } catch (err) {
+        throw new Error(`payload is not valid JSON: ${(err as Error).message}`);
+      }
+      this.hasStructured = true;
+    }
+    return this.structuredValue as Value;
+  }
+
+  setBytes(bytes: Uint8Array | string): void {
+    this.rawBytes = typeof bytes === 'string' ? textEncoder.encode(bytes) : bytes;
+    this.structuredValue = undefined;
+    this.hasStructured = false;
+  }
+
+  setStructured(value: Value): void {
+    this.structuredValue = value;
+    this.hasStructured = true;
+    this.rawBytes = undefined;
+  }
+
+  /** Payload size in bytes, as batch policies count it (metadata excluded). */
+  byteSize(): number {
+    return this.bytes().byteLength;
+  }
+
+  /** A copy with its own metadata map; payload buffers are shared (they are never mutated in place). */
+  copy(): Message {
+    const m = new Message(null, new Map(this.metadata));
+    m.rawBytes = this.rawBytes;
+    m.structuredValue = this.structuredValue;
+    m.hasStructured = this.hasStructured;
+    m.error = this.error;
+    m.origin = this.origin;
+    return m;
+  }
+
+  /** A new message derived from this one: same metadata (copied) and origin, new payload. */
+  derive(payload: Uint8Array | string): Message {
+    const m = new Message(payload, new Map(this.metadata));
+    m.origin = this.origin;
+    return m;
+  }
+}
+
+/** Everything moves in batches. */
+export type Batch = Message[];
