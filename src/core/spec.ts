@@ -1,3 +1,4 @@
+import type { SourceLocation } from './errors.js';
 /**
  * The vocabulary shared by plugin manifests, built-in components and the
  * config loader: a component declares its fields once, and the loader checks
@@ -60,4 +61,63 @@ export interface ComponentSpec {
   summary?: string;
   fields?: FieldSpec[];
   value?: FieldSpec;
+}
+
+import type { SourceLocation } from './errors.js';
+
+/** A plugin's manifest (plugin.yaml) after loading and validation. */
+export interface PluginManifest {
+  name: string;
+  type: ComponentKind;
+  summary?: string;
+  description?: string;
+  /** argv; never a shell string. */
+  command: string[];
+  /** Absolute working directory (default: the manifest's folder). */
+  cwd: string;
+  fields: FieldSpec[];
+  /** Absolute path of plugin.yaml, and its folder. */
+  file: string;
+  dir: string;
+}
+
+/**
+ * A component as written in a pipeline file, after loading and checking it
+ * against its spec: `config` has defaults applied and types checked; fields
+ * of type input/processor/output hold ComponentConf values; durations are
+ * milliseconds. Nothing has been built or started yet.
+ */
+export interface ComponentConf {
+  kind: ComponentKind;
+  /** The component's type key: `http_server`, `mapping`, `resource`, a plugin's name, ... */
+  type: string;
+  label?: string;
+  /** The checked config: an object of fields, or the bare value for specs with `value`. */
+  config: unknown;
+  /** Processors attached to an input or output (`input: { x: {}, processors: [] }`). */
+  processors: ComponentConf[];
+  /** Where the component's type key is written. */
+  location: SourceLocation;
+  /** Where a field below this component is written, by a path relative to its config: `sync_response.status`, `cases[1].check`. */
+  locate(path: string): SourceLocation;
+}
+
+export interface ResourcesConf {
+  inputs: Map<string, ComponentConf>;
+  processors: Map<string, ComponentConf>;
+  outputs: Map<string, ComponentConf>;
+}
+
+/** One pipeline file: a stream. */
+export interface StreamConf {
+  /** Relative path without extension, e.g. `orders/ingest`. */
+  id: string;
+  /** Absolute path of the file. */
+  file: string;
+  input: ComponentConf;
+  /** `pipeline.threads` (default 1... or the CPU count when -1). */
+  threads: number;
+  processors: ComponentConf[];
+  output: ComponentConf;
+  resources: ResourcesConf;
 }
