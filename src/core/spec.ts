@@ -63,7 +63,6 @@ export interface ComponentSpec {
   value?: FieldSpec;
 }
 
-import type { SourceLocation } from './errors.js';
 
 /** A plugin's manifest (plugin.yaml) after loading and validation. */
 export interface PluginManifest {
@@ -115,7 +114,7 @@ export interface StreamConf {
   /** Absolute path of the file. */
   file: string;
   input: ComponentConf;
-  /** `pipeline.threads` (default 1... or the CPU count when -1). */
+  /** `pipeline.threads` (default: -1 in YAML, meaning the number of CPUs). */
   threads: number;
   processors: ComponentConf[];
   output: ComponentConf;
