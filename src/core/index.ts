@@ -7,3 +7,4 @@ export * from './input.js';
 export * from './processor.js';
 export * from './output.js';
 export * from './spec.js';
+export * from './build.js';

@@ -91,7 +91,13 @@ export interface ComponentConf {
   /** The component's type key: `http_server`, `mapping`, `resource`, a plugin's name, ... */
   type: string;
   label?: string;
-  /** The checked config: an object of fields, or the bare value for specs with `value`. */
+  /**
+   * The checked config: an object of fields, or the bare value for specs with `value`.
+   * Fields marked `interpolated` hold a compiled `Interpolation`, fields with
+   * `expression: 'query'` a compiled `Query` and `'mapping'` a compiled `Mapping`
+   * (see src/expr): expressions are compiled once, at load, where their errors
+   * can still point at the file.
+   */
   config: unknown;
   /** Processors attached to an input or output (`input: { x: {}, processors: [] }`). */
   processors: ComponentConf[];
