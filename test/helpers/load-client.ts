@@ -1,0 +1,76 @@
+/**
+ * A load generator run as its own process (never inside the process under
+ * test): N concurrent clients POST to one or more URLs in a loop and report
+ * every distinct response body as it is first seen, plus each failure, as
+ * JSON lines on stdout. It stops on SIGTERM or stdin EOF and prints a summary.
+ *
+ * argv: JSON { urls: string[], concurrency: number, body?: string, maxSeconds?: number }
+ * stdout lines: {"t":<epoch ms, fractional>,"url":...,"body":...,"first":true}
+ *               {"t":...,"url":...,"error":"..."}   (a failed request: refused, reset, non-2xx)
+ *               {"summary":{"ok":N,"failed":N,"byUrl":{...}}}
+ */
+import { request, Agent } from 'undici';
+
+interface Options {
+  urls: string[];
+  concurrency: number;
+  body?: string;
+  maxSeconds?: number;
+}
+
+const opts = JSON.parse(process.argv[2] ?? '{}') as Options;
+const agent = new Agent({ connections: opts.concurrency * 2, pipelining: 1, keepAliveTimeout: 10_000 });
+const seen = new Set<string>();
+let ok = 0;
+let failed = 0;
+const byUrl: Record<string, { ok: number; failed: number }> = {};
+let stopping = false;
+const deadline = Date.now() + (opts.maxSeconds ?? 600) * 1000;
+
+const now = (): number => performance.timeOrigin + performance.now();
+const emit = (o: object): void => {
+  process.stdout.write(`${JSON.stringify(o)}\n`);
+};
+
+async function client(i: number): Promise<void> {
+  let n = 0;
+  while (!stopping && Date.now() < deadline) {
+    const url = opts.urls[(i + n++) % opts.urls.length] as string;
+    const stats = (byUrl[url] ??= { ok: 0, failed: 0 });
+    try {
+      const res = await request(url, { method: 'POST', body: opts.body ?? `hello from client ${i}`, dispatcher: agent, headersTimeout: 30_000, bodyTimeout: 30_000 });
+      const text = await res.body.text();
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        ok++;
+        stats.ok++;
+        const key = `${url} ${text}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          emit({ t: now(), url, body: text, first: true });
+        }
+      } else {
+        failed++;
+        stats.failed++;
+        emit({ t: now(), url, error: `HTTP ${res.statusCode}: ${text.slice(0, 200)}` });
+      }
+    } catch (err) {
+      failed++;
+      stats.failed++;
+      emit({ t: now(), url, error: (err as Error).message });
+      // A refused connection comes back at once; don't spin the CPU the server needs to restart.
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+const stop = (): void => {
+  stopping = true;
+};
+process.on('SIGTERM', stop);
+process.stdin.on('end', stop);
+process.stdin.resume();
+
+await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => client(i)));
+emit({ summary: { ok, failed, byUrl } });
+await agent.close();
+process.exit(0);
