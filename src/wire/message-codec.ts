@@ -1,0 +1,155 @@
+import { Message, type Batch } from '../core/message.js';
+import type { Value } from '../core/value.js';
+import type { Reader } from './reader.js';
+import { type Lengths, type Writer, varintSize, utf8Length } from './writer.js';
+import { sizeValue, writeValue, sizeEntry, writeEntry, readValue, readEntry } from './value-codec.js';
+import { readError } from './error-codec.js';
+
+/*
+ * redpanda.runtime.v1alpha1.Message / MessageBatch <-> core Message / Batch.
+ *
+ * A message whose payload is held structured (not yet serialised) travels as
+ * `structured`; everything else as `bytes`. Metadata is sent only when
+ * non-empty; the error flag as Error{message}. Decoded byte payloads are
+ * subarrays of the received buffer (no copy).
+ */
+
+/** Body size of a Message; records nested lengths. */
+export function sizeMessage(m: Message, l: Lengths): number {
+  let n: number;
+  if (m.isStructured()) {
+    const slot = l.reserve();
+    const len = sizeValue(m.structured(), l);
+    l.list[slot] = len;
+    n = 1 + varintSize(len) + len;
+  } else {
+    const len = m.bytes().byteLength;
+    n = 1 + varintSize(len) + len;
+  }
+  if (m.metadata.size > 0) {
+    const slot = l.reserve();
+    let md = 0;
+    for (const [k, v] of m.metadata) md += sizeEntry(k, v, l);
+    l.list[slot] = md;
+    n += 1 + varintSize(md) + md;
+  }
+  if (m.error) {
+    const len = utf8Length(m.error);
+    l.list.push(len);
+    const errLen = 1 + varintSize(len) + len;
+    n += 1 + varintSize(errLen) + errLen;
+  }
+  return n;
+}
+
+export function writeMessage(m: Message, w: Writer, l: Lengths): void {
+  if (m.isStructured()) {
+    w.byte(0x12);
+    w.uvarint(l.take());
+    writeValue(m.structured(), w, l);
+  } else {
+    w.byte(0x0a);
+    w.bytes(m.bytes());
+  }
+  if (m.metadata.size > 0) {
+    w.byte(0x1a);
+    w.uvarint(l.take());
+    for (const [k, v] of m.metadata) writeEntry(k, v, w, l);
+  }
+  if (m.error) {
+    const len = l.take();
+    w.byte(0x22);
+    w.uvarint(1 + varintSize(len) + len);
+    w.byte(0x0a);
+    w.string(m.error, len);
+  }
+}
+
+/** Body size of a MessageBatch. */
+export function sizeBatch(batch: Batch, l: Lengths): number {
+  let n = 0;
+  for (const m of batch) {
+    const slot = l.reserve();
+    const len = sizeMessage(m, l);
+    l.list[slot] = len;
+    n += 1 + varintSize(len) + len;
+  }
+  return n;
+}
+
+export function writeBatch(batch: Batch, w: Writer, l: Lengths): void {
+  for (const m of batch) {
+    w.byte(0x0a);
+    w.uvarint(l.take());
+    writeMessage(m, w, l);
+  }
+}
+
+/** A MessageBatch field (tag + length + body). Always written, like a set message field. */
+export function sizeBatchField(batch: Batch, l: Lengths): number {
+  const slot = l.reserve();
+  const len = sizeBatch(batch, l);
+  l.list[slot] = len;
+  return 1 + varintSize(len) + len;
+}
+
+export function writeBatchField(tagByte: number, batch: Batch, w: Writer, l: Lengths): void {
+  w.byte(tagByte);
+  w.uvarint(l.take());
+  writeBatch(batch, w, l);
+}
+
+export function readMessage(r: Reader, end: number): Message {
+  let payload: Uint8Array | undefined;
+  let structured: Value | undefined;
+  let isStructured = false;
+  let metadata: Map<string, Value> | undefined;
+  let error: string | undefined;
+  while (r.pos < end) {
+    const tag = r.uvarint();
+    switch (tag) {
+      case 0x0a:
+        payload = r.bytes();
+        isStructured = false;
+        break;
+      case 0x12:
+        structured = readValue(r, r.delimited());
+        isStructured = true;
+        break;
+      case 0x1a: {
+        const mdEnd = r.delimited();
+        metadata ??= new Map();
+        while (r.pos < mdEnd) {
+          const t = r.uvarint();
+          if (t !== 0x0a) {
+            r.skip(t & 7);
+            continue;
+          }
+          const [k, v] = readEntry(r, r.delimited());
+          metadata.set(k, v);
+        }
+        break;
+      }
+      case 0x22: {
+        const e = readError(r, r.delimited());
+        error = e ? e.message || 'error' : undefined;
+        break;
+      }
+      default:
+        r.skip(tag & 7);
+    }
+  }
+  const m = isStructured ? Message.structured(structured as Value, metadata) : new Message(payload ?? null, metadata);
+  if (error !== undefined) m.error = error;
+  return m;
+}
+
+export function readBatch(r: Reader, end: number): Batch {
+  const out: Batch = [];
+  while (r.pos < end) {
+    const tag = r.uvarint();
+    if (tag === 0x0a) out.push(readMessage(r, r.delimited()));
+    else r.skip(tag & 7);
+  }
+  return out;
+}
