@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { ConfigError, ErrorCode, type Diagnostic, type Value } from '../core/index.js';
+import { EXPECTATION_KEYS, type MessageExpectation } from './conditions.js';
+
+/** One input message of a test. */
+export interface TestMessage {
+  content?: string;
+  json_content?: Value;
+  metadata?: Record<string, Value>;
+}
+
+export interface TestCase {
+  name: string;
+  /** 1-based line of the case in its file, for failure reports. */
+  line: number;
+  input_batch: TestMessage[];
+  output_batches?: MessageExpectation[][];
+  /** Total number of output messages, across batches. */
+  output_count?: number;
+  /** The call itself must fail with an error containing this text. */
+  expect_error?: string;
+}
+
+export interface TestFile {
+  file: string;
+  /** A plugin test's component config (checked against the manifest's fields). */
+  config: Record<string, Value>;
+  tests: TestCase[];
+}
+
+/** Test files: `*.test.yaml` / `*.test.yml`, next to a pipeline or inside a plugin's folder. */
+export const isTestFile = (name: string): boolean => /\.test\.ya?ml$/.test(name);
+
+const CASE_KEYS = new Set(['name', 'input_batch', 'output_batches', 'output_count', 'expect_error']);
+const MSG_KEYS = new Set(['content', 'json_content', 'metadata']);
+
+export async function loadTestFile(file: string): Promise<TestFile> {
+  const lc = new LineCounter();
+  const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter: lc });
+  const diags: Diagnostic[] = [];
+  const at = (node: Node | null | undefined, path: string, message: string, hint?: string): void => {
+    const pos = node?.range ? lc.linePos(node.range[0]) : undefined;
+    diags.push({ severity: 'error', code: ErrorCode.InvalidValue, message, hint, location: { file, line: pos?.line, col: pos?.col, path } });
+  };
+  for (const e of doc.errors) {
+    diags.push({ severity: 'error', code: ErrorCode.YamlSyntax, message: e.message.split('\n')[0] ?? e.message, location: { file, line: e.linePos?.[0]?.line, col: e.linePos?.[0]?.col } });
+  }
+  if (diags.length) throw new ConfigError(diags);
+
+  const root = doc.contents;
+  if (!isMap(root)) {
+    at(root, '', 'a test file must be a mapping with a `tests` list', 'see the README section "Testing plugins and pipelines"');
+    throw new ConfigError(diags);
+  }
+  const js = doc.toJS() as { config?: unknown; tests?: unknown };
+  for (const pair of root.items) {
+    const key = String((pair.key as { value?: unknown })?.value);
+    if (key !== 'config' && key !== 'tests') at(pair.key as Node, key, `unknown field '${key}' in a test file`, 'a test file has `config` (optional) and `tests`');
+  }
+  const config = (js.config ?? {}) as Record<string, Value>;
+  const testsNode = root.get('tests', true) as Node | undefined;
+  if (!isSeq(testsNode)) {
+    at(testsNode ?? root, 'tests', 'missing `tests`: a list of test cases', 'add `tests: [{ name, input_batch, output_batches }]`');
+    throw new ConfigError(diags);
+  }
+  const tests: TestCase[] = [];
+  testsNode.items.forEach((item, i) => {
+    const path = `tests[${i}]`;
+    const node = item as Node;
+    const line = node.range ? lc.linePos(node.range[0]).line : 0;
+    if (!isMap(node)) return at(node, path, 'a test case must be a mapping');
+    const c = (js.tests as Record<string, unknown>[])[i] as Record<string, unknown>;
+    for (const k of Object.keys(c)) {
+      if (!CASE_KEYS.has(k)) at(node.get(k, true) as Node, `${path}.${k}`, `unknown field '${k}' in a test case`, `fields: ${[...CASE_KEYS].join(', ')}`);
+    }
+    if (typeof c['name'] !== 'string') at(node, `${path}.name`, 'a test case needs a `name`');
+    const input = c['input_batch'];
+    if (!Array.isArray(input) || input.length === 0) {
+      at(node, `${path}.input_batch`, '`input_batch` must be a non-empty list of messages', 'e.g. input_batch: [{ content: hello }]');
+    } else {
+      input.forEach((m: unknown, j) => {
+        if (typeof m !== 'object' || m === null) return at(node, `${path}.input_batch[${j}]`, 'a message must be a mapping with `content` or `json_content`');
+        for (const k of Object.keys(m)) if (!MSG_KEYS.has(k)) at(node, `${path}.input_batch[${j}].${k}`, `unknown field '${k}' in an input message`, 'fields: content, json_content, metadata');
+      });
+    }
+    const outs = c['output_batches'];
+    if (outs !== undefined) {
+      if (!Array.isArray(outs) || !outs.every(Array.isArray)) {
+        at(node, `${path}.output_batches`, '`output_batches` must be a list of batches, each a list of expectations', 'e.g. output_batches: [[{ content_equals: HELLO }]]');
+      } else {
+        outs.forEach((b: unknown[], bi) =>
+          b.forEach((e, mi) => {
+            for (const k of Object.keys(e as object)) {
+              if (!(EXPECTATION_KEYS as readonly string[]).includes(k)) at(node, `${path}.output_batches[${bi}][${mi}].${k}`, `unknown condition '${k}'`, `conditions: ${EXPECTATION_KEYS.join(', ')}`);
+            }
+          }),
+        );
+      }
+    }
+    tests.push({
+      name: String(c['name'] ?? `test ${i + 1}`),
+      line,
+      input_batch: (input ?? []) as TestMessage[],
+      output_batches: outs as MessageExpectation[][] | undefined,
+      output_count: c['output_count'] as number | undefined,
+      expect_error: c['expect_error'] as string | undefined,
+    });
+  });
+  if (diags.length) throw new ConfigError(diags);
+  return { file, config, tests };
+}

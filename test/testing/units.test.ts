@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Message, ConfigError } from '../../src/core/index.js';
+import { checkMessage, jsonContains } from '../../src/testing/conditions.js';
+import { compareOutput } from '../../src/testing/compare.js';
+import { loadTestFile } from '../../src/testing/spec.js';
+
+const msg = (text: string, meta: Record<string, string> = {}, error?: string): Message => {
+  const m = new Message(text, new Map(Object.entries(meta)));
+  m.error = error;
+  return m;
+};
+
+test('conditions: each passes on a match and reports expected/actual on a mismatch', () => {
+  const cases: [Message, object, string[]][] = [
+    [msg('HELLO'), { content_equals: 'HELLO' }, []],
+    [msg('hello'), { content_equals: 'HELLO' }, ['content_equals']],
+    [msg('say hello'), { content_contains: 'hello' }, []],
+    [msg('say hi'), { content_contains: 'hello' }, ['content_contains']],
+    [msg('abc123'), { content_matches: '^[a-z]+\\d+$' }, []],
+    [msg('{"a":1,"b":[1,2]}'), { json_equals: { a: 1, b: [1, 2] } }, []],
+    [msg('{"a":1,"b":2}'), { json_contains: { a: 1 } }, []],
+    [msg('{"a":2}'), { json_contains: { a: 1 } }, ['json_contains']],
+    [msg('not json'), { json_equals: { a: 1 } }, ['json_equals']],
+    [msg('x', { k: 'v' }), { metadata_equals: { k: 'v' } }, []],
+    [msg('x', { k: 'w' }), { metadata_equals: { k: 'v', z: 'q' } }, ['metadata_equals.k', 'metadata_equals.z']],
+    [msg('x', {}, 'boom'), { error: true }, []],
+    [msg('x'), { error: true }, ['error']],
+    [msg('x', {}, 'boom here'), { error: 'boom' }, []],
+    [msg('x', {}, 'bang'), { error: 'boom' }, ['error']],
+    [msg('x', {}, 'bang'), { error: false }, ['error']],
+  ];
+  for (const [m, exp, failing] of cases) {
+    assert.deepEqual(checkMessage(m, exp).map((x) => x.condition), failing, JSON.stringify(exp));
+  }
+  const [mm] = checkMessage(msg('hello'), { content_equals: 'HELLO' });
+  assert.equal(mm?.expected, '"HELLO"');
+  assert.equal(mm?.actual, '"hello"');
+});
+
+test('jsonContains is a recursive subset check', () => {
+  assert.equal(jsonContains({ a: { b: 1, c: 2 }, d: 3 }, { a: { b: 1 } }), true);
+  assert.equal(jsonContains({ a: { b: 1 } }, { a: { b: 2 } }), false);
+  assert.equal(jsonContains({ a: [1, 2] }, { a: [1] }), false);
+});
+
+test('compareOutput reports batch shape, per-message conditions, counts and call errors', () => {
+  const tc = { name: 't', line: 1, input_batch: [{ content: 'a' }], output_batches: [[{ content_equals: 'A' }, { content_equals: 'B' }]] };
+  assert.deepEqual(compareOutput(tc, [[msg('A'), msg('B')]], undefined), []);
+  const fails = compareOutput(tc, [[msg('A'), msg('b')]], undefined);
+  assert.equal(fails.length, 1);
+  assert.match(fails[0]!, /batch 0, message 1: content_equals\n {4}expected: "B"\n {4}actual: {3}"b"/);
+  assert.match(compareOutput(tc, [[msg('A')]], undefined)[0]!, /batch shape/);
+  assert.deepEqual(compareOutput({ ...tc, output_batches: undefined, output_count: 2 }, [[msg('a')], [msg('b')]], undefined), []);
+  assert.match(compareOutput({ ...tc, output_batches: undefined, output_count: 3 }, [[msg('a')]], undefined)[0]!, /output_count/);
+  assert.match(compareOutput(tc, undefined, 'plugin crashed')[0]!, /the call failed: plugin crashed/);
+  assert.deepEqual(compareOutput({ ...tc, expect_error: 'bad' }, undefined, 'a bad input'), []);
+  assert.match(compareOutput({ ...tc, expect_error: 'bad' }, [[msg('A')]], undefined)[0]!, /but it succeeded/);
+});
+
+test('loadTestFile parses cases and points at mistakes with line numbers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-testspec-'));
+  try {
+    const good = join(dir, 'good.test.yaml');
+    writeFileSync(good, 'config:\n  threshold: 0.5\ntests:\n  - name: upper\n    input_batch:\n      - content: hi\n        metadata: { k: v }\n    output_batches:\n      - - content_equals: HI\n');
+    const tf = await loadTestFile(good);
+    assert.deepEqual(tf.config, { threshold: 0.5 });
+    assert.equal(tf.tests[0]?.name, 'upper');
+    assert.equal(tf.tests[0]?.line, 4);
+    assert.deepEqual(tf.tests[0]?.output_batches, [[{ content_equals: 'HI' }]]);
+
+    const bad = join(dir, 'bad.test.yaml');
+    writeFileSync(bad, 'tests:\n  - name: x\n    input_batch: []\n    output_batches:\n      - - content_equal: HI\n');
+    await assert.rejects(loadTestFile(bad), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      const text = err.message;
+      assert.match(text, /bad\.test\.yaml:2:5: `input_batch` must be a non-empty list/);
+      assert.match(text, /unknown condition 'content_equal' \(at tests\[0\]\.output_batches\[0\]\[0\]\.content_equal\)/);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
