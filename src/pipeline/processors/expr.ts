@@ -1,0 +1,43 @@
+import { errorMessage, type Batch, type Message } from '../../core/index.js';
+
+/**
+ * The shapes of src/expr's compiled objects as the processors use them. The
+ * config loader compiles `interpolated` and `expression` fields once at load;
+ * processors only evaluate, per message, in the context of its batch.
+ * A plain string stands for a constant interpolation (handy for defaults).
+ */
+export interface QueryLike {
+  evaluate(batch: Batch, index: number): unknown;
+}
+export interface InterpolationLike {
+  str(batch: Batch, index: number): string;
+}
+export interface MappingLike {
+  apply(batch: Batch, index: number): Message | null;
+}
+
+export type InterpolatedField = InterpolationLike | string;
+
+/** The text of an interpolated field for message `index` of `batch`. Throws when evaluation fails. */
+export function render(field: InterpolatedField, batch: Batch, index: number): string {
+  return typeof field === 'string' ? field : field.str(batch, index);
+}
+
+/** Evaluates a boolean query. Throws when evaluation fails or the result is not a bool, as Connect does. */
+export function checkBool(query: QueryLike, batch: Batch, index: number): boolean {
+  const v = query.evaluate(batch, index);
+  if (typeof v !== 'boolean') throw new Error(`check must return a bool, got ${describe(v)}`);
+  return v;
+}
+
+/** Marks a message as failed; `catch`, `try` and `errored()` react to it. */
+export function flag(msg: Message, err: unknown): void {
+  msg.error = errorMessage(err);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Uint8Array) return 'bytes';
+  return typeof v === 'object' ? 'object' : `${typeof v} ${JSON.stringify(v)}`;
+}

@@ -1,0 +1,173 @@
+/**
+ * A small ustar reader and writer: enough for `archive: tar` and
+ * `unarchive: tar` to exchange regular files with GNU tar, bsdtar and Go's
+ * archive/tar. Names that do not fit ustar's 100-byte name (plus 155-byte
+ * prefix) are written as a PAX `path` record; the reader also understands
+ * GNU `L` long names. Everything that is not a regular file is skipped.
+ */
+export interface ArchiveEntry {
+  name: string;
+  data: Uint8Array;
+}
+
+const BLOCK = 512;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function writeTar(entries: readonly ArchiveEntry[], mtime = new Date()): Uint8Array {
+  const seconds = Math.floor(mtime.getTime() / 1000);
+  const chunks: Uint8Array[] = [];
+  for (const entry of entries) {
+    const split = splitUstarName(entry.name);
+    if (split === undefined) {
+      const record = paxRecord('path', entry.name);
+      chunks.push(header({ name: 'PaxHeaders/' + asciiTail(entry.name), size: record.byteLength, type: 'x', mtime: seconds }));
+      chunks.push(...padded(record));
+      chunks.push(header({ name: asciiTail(entry.name), size: entry.data.byteLength, type: '0', mtime: seconds }));
+    } else {
+      chunks.push(header({ ...split, size: entry.data.byteLength, type: '0', mtime: seconds }));
+    }
+    chunks.push(...padded(entry.data));
+  }
+  chunks.push(new Uint8Array(BLOCK * 2));
+  return Buffer.concat(chunks);
+}
+
+export function readTar(archive: Uint8Array): ArchiveEntry[] {
+  const out: ArchiveEntry[] = [];
+  let offset = 0;
+  let longName: string | undefined;
+  if (archive.byteLength > 0 && archive.byteLength < BLOCK) throw new Error('tar: archive is shorter than one header');
+  while (offset + BLOCK <= archive.byteLength) {
+    const h = archive.subarray(offset, offset + BLOCK);
+    if (h.every((b) => b === 0)) break;
+    if (!checksumMatches(h)) throw new Error(`tar: bad header checksum at byte ${offset}`);
+    const size = readOctal(h, 124, 12);
+    const type = String.fromCharCode(h[156] as number);
+    const dataStart = offset + BLOCK;
+    if (dataStart + size > archive.byteLength) throw new Error(`tar: entry at byte ${offset} is truncated`);
+    const data = archive.subarray(dataStart, dataStart + size);
+    offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === 'x') {
+      longName = parsePax(data).get('path') ?? longName;
+    } else if (type === 'L') {
+      longName = decoder.decode(data).replace(/\0+$/, '');
+    } else if (type === '0' || type === '\0' || type === '7') {
+      const prefix = readString(h, 345, 155);
+      const name = readString(h, 0, 100);
+      out.push({ name: longName ?? (prefix ? `${prefix}/${name}` : name), data: Uint8Array.from(data) });
+      longName = undefined;
+    } else {
+      // Directories, links, devices, global PAX headers: no payload to hand on.
+      if (type !== 'g') longName = undefined;
+    }
+  }
+  return out;
+}
+
+interface HeaderFields {
+  name: string;
+  prefix?: string;
+  size: number;
+  type: string;
+  mtime: number;
+}
+
+function header(f: HeaderFields): Uint8Array {
+  const h = new Uint8Array(BLOCK);
+  writeString(h, 0, 100, f.name);
+  writeOctal(h, 100, 8, 0o644);
+  writeOctal(h, 108, 8, 0);
+  writeOctal(h, 116, 8, 0);
+  writeOctal(h, 124, 12, f.size);
+  writeOctal(h, 136, 12, f.mtime);
+  h.fill(0x20, 148, 156);
+  h[156] = f.type.charCodeAt(0);
+  writeString(h, 257, 6, 'ustar');
+  writeString(h, 263, 2, '00');
+  if (f.prefix) writeString(h, 345, 155, f.prefix);
+  let sum = 0;
+  for (const b of h) sum += b;
+  writeString(h, 148, 8, sum.toString(8).padStart(6, '0') + '\0 ');
+  return h;
+}
+
+/** ustar's name/prefix split, or undefined when the name needs a PAX record. */
+function splitUstarName(name: string): { name: string; prefix?: string } | undefined {
+  const bytes = encoder.encode(name);
+  if (bytes.byteLength !== name.length) return undefined; // non-ASCII: PAX keeps it exact
+  if (bytes.byteLength <= 100) return { name };
+  for (let i = name.length - 1; i > 0; i--) {
+    if (name[i] !== '/') continue;
+    const prefix = name.slice(0, i);
+    const rest = name.slice(i + 1);
+    if (prefix.length <= 155 && rest.length <= 100 && rest.length > 0) return { name: rest, prefix };
+  }
+  return undefined;
+}
+
+/** A readable ASCII stand-in for old readers that ignore PAX headers. */
+function asciiTail(name: string): string {
+  return name.replace(/[^\x20-\x7e]/g, '_').slice(-99);
+}
+
+function paxRecord(key: string, value: string): Uint8Array {
+  // A record's length prefix counts itself, so grow it until it is stable.
+  const body = ` ${key}=${value}\n`;
+  const bodyLen = encoder.encode(body).byteLength;
+  let len = bodyLen + 1;
+  while (String(len).length + bodyLen !== len) len = String(len).length + bodyLen;
+  return encoder.encode(`${len}${body}`);
+}
+
+function parsePax(data: Uint8Array): Map<string, string> {
+  const out = new Map<string, string>();
+  let i = 0;
+  while (i < data.byteLength) {
+    let j = i;
+    while (j < data.byteLength && data[j] !== 0x20) j++;
+    const len = Number(decoder.decode(data.subarray(i, j)));
+    if (!Number.isInteger(len) || len <= 0) break;
+    const record = decoder.decode(data.subarray(j + 1, i + len - 1));
+    const eq = record.indexOf('=');
+    if (eq > 0) out.set(record.slice(0, eq), record.slice(eq + 1));
+    i += len;
+  }
+  return out;
+}
+
+function padded(data: Uint8Array): Uint8Array[] {
+  const rem = data.byteLength % BLOCK;
+  return rem === 0 ? [data] : [data, new Uint8Array(BLOCK - rem)];
+}
+
+function writeString(h: Uint8Array, at: number, len: number, s: string): void {
+  h.set(encoder.encode(s).subarray(0, len), at);
+}
+
+function writeOctal(h: Uint8Array, at: number, len: number, n: number): void {
+  writeString(h, at, len, n.toString(8).padStart(len - 1, '0') + '\0');
+}
+
+function readString(h: Uint8Array, at: number, len: number): string {
+  const field = h.subarray(at, at + len);
+  const end = field.indexOf(0);
+  return decoder.decode(end === -1 ? field : field.subarray(0, end));
+}
+
+function readOctal(h: Uint8Array, at: number, len: number): number {
+  if (((h[at] as number) & 0x80) !== 0) {
+    // GNU base-256 for sizes of 8 GiB and more.
+    let n = 0;
+    for (let i = at + 1; i < at + len; i++) n = n * 256 + (h[i] as number);
+    return n;
+  }
+  const text = readString(h, at, len).trim();
+  return text === '' ? 0 : parseInt(text, 8);
+}
+
+function checksumMatches(h: Uint8Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (h[i] as number);
+  return readOctal(h, 148, 8) === sum;
+}
