@@ -1,0 +1,100 @@
+import type { Value } from '../core/value.js';
+import { type Output, isObject, setField } from './runtime.js';
+
+type Container = { [key: string]: Value } | Value[];
+
+function indexOf(key: string, arr: Value[]): number | undefined {
+  if (!/^\d+$/.test(key)) return undefined;
+  const i = Number(key);
+  return i < arr.length ? i : undefined;
+}
+
+/** The container as one this run may change: copied once unless the run made it. */
+function own(out: Output, v: Container): Container {
+  out.owned ??= new WeakSet();
+  if (out.owned.has(v)) return v;
+  const copy: Container = Array.isArray(v) ? [...v] : copyObject(v);
+  out.owned.add(copy);
+  return copy;
+}
+
+function copyObject(o: { [key: string]: Value }): { [key: string]: Value } {
+  const c: { [key: string]: Value } = {};
+  for (const k of Object.keys(o)) setField(c, k, o[k] as Value);
+  return c;
+}
+
+function fresh(out: Output): { [key: string]: Value } {
+  const o = {};
+  out.owned ??= new WeakSet();
+  out.owned.add(o);
+  return o;
+}
+
+function child(c: Container, key: string): Value | undefined {
+  if (Array.isArray(c)) {
+    const i = indexOf(key, c);
+    return i === undefined ? undefined : c[i];
+  }
+  return Object.hasOwn(c, key) ? c[key] : undefined;
+}
+
+function put(c: Container, key: string, v: Value): void {
+  if (Array.isArray(c)) {
+    const i = indexOf(key, c);
+    if (i !== undefined) {
+      c[i] = v;
+      return;
+    }
+  }
+  setField(c as { [key: string]: Value }, key, v);
+}
+
+function isContainer(v: unknown): v is Container {
+  return Array.isArray(v) || isObject(v as Value);
+}
+
+/**
+ * `root.a.b = v`: creates objects along the way and replaces non-containers,
+ * copying on write so the input document and values handed out are never changed.
+ */
+export function assignPath(out: Output, path: string[], v: Value): void {
+  const r = out.root;
+  let cur: Container = isContainer(r) && !(Array.isArray(r) && indexOf(path[0] as string, r) === undefined) ? own(out, r) : fresh(out);
+  out.root = cur;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string;
+    const next = child(cur, key);
+    const nextKey = path[i + 1] as string;
+    const usable = isContainer(next) && !(Array.isArray(next) && indexOf(nextKey, next) === undefined);
+    const owned = usable ? own(out, next) : fresh(out);
+    put(cur, key, owned);
+    cur = owned;
+  }
+  put(cur, path[path.length - 1] as string, v);
+}
+
+/** `root.a.b = deleted()`: removes the field if it is there. */
+export function deletePath(out: Output, path: string[]): void {
+  let cur: Value | undefined = out.root as Value;
+  const chain: Container[] = [];
+  for (const key of path) {
+    if (!isContainer(cur)) return;
+    chain.push(cur);
+    cur = child(cur, key);
+    if (cur === undefined) return;
+  }
+  // Copy the chain from the top so nothing shared is changed.
+  let parent = own(out, chain[0] as Container);
+  out.root = parent;
+  for (let i = 1; i < chain.length; i++) {
+    const c = own(out, chain[i] as Container);
+    put(parent, path[i - 1] as string, c);
+    parent = c;
+  }
+  const last = path[path.length - 1] as string;
+  if (Array.isArray(parent)) {
+    const i = indexOf(last, parent);
+    if (i !== undefined) parent.splice(i, 1);
+  } else delete parent[last];
+}
