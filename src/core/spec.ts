@@ -61,6 +61,22 @@ export interface ComponentSpec {
   summary?: string;
   fields?: FieldSpec[];
   value?: FieldSpec;
+  /**
+   * Checks across fields that a single field's `check` cannot make (a level
+   * too high for the chosen algorithm, a loop with no way to end). The config
+   * loader calls it once the fields have passed, with the checked config, and
+   * reports each problem at `locate(problem.path)`. Pure: no I/O.
+   */
+  lint?(config: unknown): SpecProblem[];
+}
+
+/** A problem found by a spec's `lint`, at a path relative to the component's config. */
+export interface SpecProblem {
+  severity: 'error' | 'warning';
+  message: string;
+  /** As `ComponentConf.locate` takes it: `level`, `cases[1].check`; '' for the component itself. */
+  path: string;
+  hint?: string;
 }
 
 

@@ -37,6 +37,10 @@ test('compress: algorithm is an enum; level is range-checked, per algorithm at b
   assert.match(field('level').check!(-2)!, /-1 \(default\) or 0-11/);
   assert.equal(field('level').check!(11), undefined);
   assert.doesNotThrow(() => build('compress', { algorithm: 'brotli', level: 11 }));
+  assert.deepEqual(compressDef.spec.lint!({ algorithm: 'brotli', level: 11 }), []);
+  const [problem] = compressDef.spec.lint!({ algorithm: 'zlib', level: 10 });
+  assert.equal(problem!.severity, 'error');
+  assert.equal(problem!.path, 'level');
   const ctx = createTestContext();
   assert.throws(
     () => compressDef.build(conf('compress', { algorithm: 'gzip', level: 11 }), ctx),

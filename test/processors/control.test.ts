@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Message, type Batch } from '../../src/core/index.js';
-import { whileWarnings } from '../../src/pipeline/processors/index.js';
+import { whileDef } from '../../src/pipeline/processors/while.js';
 import { batchOf, build, conf, createTestContext, query, textsOf } from './helpers.js';
 
 const errored = query((b, i) => b[i]!.error !== undefined);
@@ -49,10 +49,13 @@ test('while: ends when the body filters the batch, and when the check fails to e
 test('while: no check loops up to max_loops; neither check nor max_loops is a lint warning', async () => {
   const p = build('while', { max_loops: 3, at_least_once: false, processors: [conf('append', '.')] });
   assert.deepEqual(textsOf(await p.processBatch(batchOf('a'))), [['a...']]);
-  assert.equal(whileWarnings({ max_loops: 0, at_least_once: false, processors: [] }).length, 1);
-  assert.match(whileWarnings({ max_loops: 0 })[0]!.hint, /check: errored\(\)/);
-  assert.deepEqual(whileWarnings({ max_loops: 5 }), []);
-  assert.deepEqual(whileWarnings({ check: errored, max_loops: 0 }), []);
+  const lint = whileDef.spec.lint!;
+  const [warning, ...more] = lint({ max_loops: 0, at_least_once: false, processors: [] });
+  assert.deepEqual(more, []);
+  assert.equal(warning!.severity, 'warning');
+  assert.match(warning!.hint!, /check: errored\(\)/);
+  assert.deepEqual(lint({ max_loops: 5 }), []);
+  assert.deepEqual(lint({ check: errored, max_loops: 0 }), []);
 });
 
 test('catch: runs only on errored messages, then clears every error; untouched messages keep their place', async () => {

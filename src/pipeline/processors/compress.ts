@@ -1,5 +1,6 @@
-import { HotplugError, ErrorCode, type Message, type ProcessorDef } from '../../core/index.js';
+import type { Message, ProcessorDef, SpecProblem } from '../../core/index.js';
 import { flag } from './expr.js';
+import { refuseLintErrors } from './lint.js';
 import { withPayload } from './merge.js';
 import { COMPRESSION_ALGORITHMS, compress, decompress, maxLevel, type CompressionAlgorithm } from './formats/compression.js';
 
@@ -15,15 +16,11 @@ export const compressDef: ProcessorDef = {
       { name: 'algorithm', type: 'string', enum: COMPRESSION_ALGORITHMS, description: `The algorithm; ${ALGORITHM_HINT}.` },
       { name: 'level', type: 'int', default: -1, check: levelInRange, description: 'Compression level: -1 for the default, 0-9 (0-11 for brotli).' },
     ],
+    lint: levelForAlgorithm,
   },
   build(conf) {
     const { algorithm, level } = conf.config as { algorithm: CompressionAlgorithm; level: number };
-    if (level > maxLevel(algorithm)) {
-      throw new HotplugError(ErrorCode.InvalidValue, `level ${level} is too high for ${algorithm} (at most ${maxLevel(algorithm)})`, {
-        location: conf.locate('level'),
-        hint: `use -1 for ${algorithm}'s default, or 0-${maxLevel(algorithm)}`,
-      });
-    }
+    refuseLintErrors(levelForAlgorithm(conf.config), conf);
     return perMessage(`compress ${algorithm}`, (data) => compress(algorithm, data, level));
   },
 };
@@ -41,6 +38,19 @@ export const decompressDef: ProcessorDef = {
     return perMessage(`decompress ${algorithm}`, (data) => decompress(algorithm, data));
   },
 };
+
+function levelForAlgorithm(config: unknown): SpecProblem[] {
+  const { algorithm, level } = config as { algorithm: CompressionAlgorithm; level: number };
+  if (level <= maxLevel(algorithm)) return [];
+  return [
+    {
+      severity: 'error',
+      path: 'level',
+      message: `level ${level} is too high for ${algorithm} (at most ${maxLevel(algorithm)})`,
+      hint: `use -1 for ${algorithm}'s default, or 0-${maxLevel(algorithm)}`,
+    },
+  ];
+}
 
 function levelInRange(value: unknown): string | undefined {
   return typeof value === 'number' && (value < -1 || value > 11) ? `must be -1 (default) or 0-11, got ${value}` : undefined;

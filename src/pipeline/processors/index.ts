@@ -38,5 +38,4 @@ export const batchProcessorDefs: ProcessorDef[] = [
   sleepDef,
 ];
 
-export { whileWarnings } from './while.js';
 export { ARCHIVE_FILENAME } from './unarchive.js';

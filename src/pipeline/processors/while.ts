@@ -1,4 +1,4 @@
-import type { Batch, ComponentConf, ProcessorDef } from '../../core/index.js';
+import type { Batch, ComponentConf, ProcessorDef, SpecProblem } from '../../core/index.js';
 import { closeAll, onceClose, runAll } from './exec.js';
 import { checkBool, type QueryLike } from './expr.js';
 import { nonNegative } from './checks.js';
@@ -30,6 +30,7 @@ export const whileDef: ProcessorDef = {
       { name: 'check', type: 'string', expression: 'query', optional: true, description: 'Whether to loop again, e.g. errored().' },
       { name: 'processors', type: 'processor', kind: 'list', description: 'Processors run in each loop.' },
     ],
+    lint: whileWarnings,
   },
   build(conf, ctx) {
     const c = conf.config as WhileConf;
@@ -61,12 +62,13 @@ export const whileDef: ProcessorDef = {
 };
 
 /** Lint for what the field types cannot see: a loop with no way to end. */
-export function whileWarnings(config: unknown): { path: string; message: string; hint: string }[] {
+function whileWarnings(config: unknown): SpecProblem[] {
   const c = config as Partial<WhileConf>;
   if (c.check !== undefined || (c.max_loops ?? 0) > 0) return [];
   return [
     {
-      path: 'max_loops',
+      severity: 'warning',
+      path: '',
       message: 'while has neither a check nor max_loops: it loops until its processors filter the batch',
       hint: 'add a check (e.g. check: errored()) or set max_loops above 0',
     },
