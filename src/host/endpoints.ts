@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Route } from '../pipeline/index.js';
+import type { Host } from './host.js';
+
+/** GET /ping, /ready and /metrics on the shared server. */
+export function hostRoutes(host: Host): Route[] {
+  const get = (path: string, fn: (res: ServerResponse) => void): Route => ({
+    path,
+    methods: ['GET', 'HEAD'],
+    owner: 'host',
+    handle: (req: IncomingMessage, res: ServerResponse) => {
+      req.resume();
+      fn(res);
+    },
+  });
+  return [
+    get('/ping', (res) => send(res, 200, 'text/plain; charset=utf-8', 'pong\n')),
+    get('/ready', (res) => {
+      const streams = host.health();
+      const notReady: Record<string, unknown> = {};
+      for (const [id, h] of Object.entries(streams)) {
+        if (!h.input || !h.output) notReady[id] = h;
+      }
+      const ready = host.state() === 'running' && Object.keys(notReady).length === 0;
+      const body = ready ? { ready, streams } : { ready, state: host.state(), notReady };
+      send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
+    }),
+    get('/metrics', (res) => send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', host.metrics.render())),
+  ];
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}

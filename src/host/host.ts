@@ -1,0 +1,247 @@
+import {
+  type Logger,
+  type StreamConf,
+  ErrorCode,
+  HotplugError,
+  createLogger,
+  errorMessage,
+} from '../core/index.js';
+import {
+  type BuildEnv,
+  type Registry,
+  type Route,
+  type Stream,
+  HttpServer,
+  Metrics,
+  buildStream,
+  createRegistry,
+} from '../pipeline/index.js';
+import { hostRoutes } from './endpoints.js';
+
+export interface HostOptions {
+  /** Port of the shared HTTP server (default 4195; 0 = any free port). */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  log?: Logger;
+  /** Components (defaults to the built-ins); plugins are added to it. */
+  registry?: Registry;
+  /** Streams to run. */
+  streams?: StreamConf[];
+  /** Input batches in flight per stream (default 1024). */
+  maxInFlight?: number;
+  /** How long replaceStream waits for the new stream to connect (default 30 s). */
+  startTimeoutMs?: number;
+  /** Compiles a plugin output's batch policy `check` (wired to src/expr by the caller). */
+  compileCheck?: (source: string) => unknown;
+}
+
+export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+interface LiveStream {
+  conf: StreamConf;
+  stream: Stream;
+  routes: Route[];
+}
+
+/** What /ready reports per stream. */
+export interface StreamHealth {
+  state: string;
+  input: boolean;
+  output: boolean;
+  error?: string;
+}
+
+/**
+ * The process-wide runtime: one shared HTTP server, the streams mounted on
+ * it, and the metrics. Streams are added, replaced and removed while the
+ * listener stays open (hot reload builds on replaceStream/removeStream).
+ */
+export class Host {
+  readonly registry: Registry;
+  readonly metrics = new Metrics();
+  readonly log: Logger;
+  private readonly server: HttpServer;
+  private readonly live = new Map<string, LiveStream>();
+  /** Streams that failed to build or start, with why (reported by /ready). */
+  private readonly broken = new Map<string, string>();
+  /** Streams being stopped (an old generation draining). */
+  private readonly retiring = new Set<Promise<void>>();
+  private current: HostState = 'created';
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly onStop: Array<() => Promise<void>> = [];
+
+  constructor(private readonly opts: HostOptions = {}) {
+    this.log = opts.log ?? createLogger();
+    this.registry = opts.registry ?? createRegistry();
+    this.server = new HttpServer({ port: opts.port ?? 4195, host: opts.host ?? '127.0.0.1', log: this.log.child({ component: 'http' }) });
+  }
+
+  state(): HostState {
+    return this.current;
+  }
+
+  /** Listens, mounts /ping, /ready and /metrics, and starts every configured stream. Idempotent. */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      this.current = 'starting';
+      this.server.setRoutes('host', hostRoutes(this));
+      const addr = await this.server.listen();
+      this.log.info({ host: addr.address, port: addr.port }, 'listening');
+      for (const conf of this.opts.streams ?? []) {
+        try {
+          this.addStream(conf);
+        } catch (err) {
+          this.broken.set(conf.id, errorMessage(err));
+          this.log.error({ stream: conf.id, err: errorMessage(err) }, 'stream not started');
+        }
+      }
+      this.current = 'running';
+    })();
+    return this.starting;
+  }
+
+  /** The bound address, once started. */
+  address(): { host: string; port: number } {
+    const a = this.server.address();
+    if (!a) throw new Error('the host is not listening');
+    return { host: a.address, port: a.port };
+  }
+
+  /** `http://host:port` + path. */
+  url(path = '/'): string {
+    const { host, port } = this.address();
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
+  }
+
+  streamIds(): string[] {
+    return [...this.live.keys()];
+  }
+
+  stream(id: string): Stream | undefined {
+    return this.live.get(id)?.stream;
+  }
+
+  routes(): Route[] {
+    return this.server.routes();
+  }
+
+  /** Per stream: state and connections; streams that failed carry their error. */
+  health(): Record<string, StreamHealth> {
+    const out: Record<string, StreamHealth> = {};
+    for (const [id, l] of this.live) out[id] = { state: l.stream.state(), ...l.stream.readiness() };
+    for (const [id, error] of this.broken) if (!out[id]) out[id] = { state: 'failed', input: false, output: false, error };
+    return out;
+  }
+
+  /** Builds and starts a new stream and mounts its routes. Throws (changing nothing) on a build error or a route clash. */
+  addStream(conf: StreamConf): Stream {
+    if (this.live.has(conf.id)) throw new HotplugError(ErrorCode.InvalidValue, `stream ${conf.id} already exists`);
+    const built = buildStream(conf, this.buildEnv());
+    this.server.setRoutes(conf.id, built.routes);
+    this.live.set(conf.id, { conf, ...built });
+    this.broken.delete(conf.id);
+    built.stream.start().catch((err: unknown) => {
+      if (built.stream.state() === 'draining' || built.stream.state() === 'stopped') return;
+      this.log.error({ stream: conf.id, err: errorMessage(err) }, 'stream failed to start');
+    });
+    return built.stream;
+  }
+
+  /**
+   * Swaps a stream for a new generation without a gap: builds and starts the
+   * new one (waiting until its input and output are connected), moves the
+   * routes over in one step, then drains the old one (intake stopped,
+   * batch policies flushed through processors and output, components closed).
+   * On any error before the swap the old stream keeps serving and this rejects.
+   * Resolves once the old generation has stopped.
+   */
+  async replaceStream(id: string, conf: StreamConf): Promise<void> {
+    const old = this.live.get(id);
+    if (!old) {
+      this.addStream(conf);
+      return;
+    }
+    const built = buildStream(conf, this.buildEnv());
+    this.server.checkRoutes(id, built.routes);
+    try {
+      await withTimeout(built.stream.start(), this.opts.startTimeoutMs ?? 30_000, `stream ${id} did not connect`);
+    } catch (err) {
+      await built.stream.stop();
+      throw err;
+    }
+    this.server.setRoutes(id, built.routes);
+    this.live.set(id, { conf, ...built });
+    this.broken.delete(id);
+    await this.retire(old.stream);
+  }
+
+  /** Unmounts a stream's routes (they answer 404 from now on) and drains it. */
+  async removeStream(id: string): Promise<void> {
+    this.broken.delete(id);
+    const old = this.live.get(id);
+    if (!old) return;
+    this.server.setRoutes(id, []);
+    this.live.delete(id);
+    await this.retire(old.stream);
+    this.metrics.forget('stream', id);
+  }
+
+  /** Registers work to run during stop(), after the streams have drained (closing plugins). */
+  onStopped(fn: () => Promise<void>): void {
+    this.onStop.push(fn);
+  }
+
+  /**
+   * Graceful stop: every stream stops intake, flushes its batch policies,
+   * drains and answers its pending HTTP requests; then plugins are closed and
+   * the listener shut. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      this.current = 'stopping';
+      const streams = [...this.live.values()].map((l) => l.stream.stop());
+      await Promise.allSettled([...streams, ...this.retiring]);
+      const after = await Promise.allSettled(this.onStop.map((fn) => fn()));
+      for (const r of after) if (r.status === 'rejected') this.log.warn({ err: errorMessage(r.reason) }, 'shutdown step failed');
+      await this.server.close();
+      this.current = 'stopped';
+      this.log.info('stopped');
+    })();
+    return this.stopping;
+  }
+
+  private retire(stream: Stream): Promise<void> {
+    const p = stream.stop().finally(() => this.retiring.delete(p));
+    this.retiring.add(p);
+    return p;
+  }
+
+  private buildEnv(): BuildEnv {
+    return {
+      registry: this.registry,
+      log: this.log,
+      metrics: this.metrics,
+      ...(this.opts.maxInFlight !== undefined ? { maxInFlight: this.opts.maxInFlight } : {}),
+      ...(this.opts.compileCheck ? { compileCheck: this.opts.compileCheck } : {}),
+    };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new HotplugError(ErrorCode.Timeout, `${what} within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(t);
+        reject(err as Error);
+      },
+    );
+  });
+}

@@ -1,0 +1,2 @@
+export { Host, type HostOptions, type HostState, type StreamHealth } from './host.js';
+export { createHost } from './create.js';

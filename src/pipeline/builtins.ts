@@ -1,0 +1,17 @@
+import { Registry } from './registry.js';
+import { httpServerInput } from './http/server-input.js';
+import { dropOutput } from './outputs/drop.js';
+import { stdoutOutput } from './outputs/stdout.js';
+import { syncResponseOutput } from './outputs/sync-response.js';
+import { batchProcessorDefs } from './processors/index.js';
+import { bloblangProcessor, mappingProcessor } from './processors/mapping.js';
+import { syncResponseProcessor } from './processors/sync-response.js';
+
+/** A registry holding every built-in component (plugins are added by the host). */
+export function createRegistry(): Registry {
+  const r = new Registry();
+  for (const def of [httpServerInput]) r.add(def);
+  for (const def of [dropOutput, stdoutOutput, syncResponseOutput]) r.add(def);
+  for (const def of [mappingProcessor, bloblangProcessor, syncResponseProcessor, ...batchProcessorDefs]) r.add(def);
+  return r;
+}

@@ -1,0 +1,299 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type AckFn,
+  type Batch,
+  type Input,
+  type InputDef,
+  type Logger,
+  type Origin,
+  type ReadResult,
+  type Value,
+  Message,
+  errorMessage,
+} from '../../core/index.js';
+import { pipelineContext } from '../build.js';
+import { BodyTooLargeError, ClientGoneError, readBody } from './body.js';
+import { multipartBoundary, parseMultipart } from './multipart.js';
+import { type SyncResponseConf, ResponseWriter } from './response.js';
+import type { PathParams, Route } from './route.js';
+import { reply } from './server.js';
+
+export interface HttpServerInputConf {
+  path?: string;
+  allowed_verbs?: string[];
+  /** Milliseconds. */
+  timeout?: number;
+  sync_response?: SyncResponseConf;
+  /** Bytes; requests with bigger bodies get 413. */
+  body_limit?: number;
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * One HTTP request on its way through a stream: the input batch it became,
+ * the Origin its messages carry (so `sync_response` can record answers for
+ * it), and the ack that finally answers the client.
+ */
+class PendingRequest implements ReadResult, Origin {
+  batch: Batch = [];
+  private responses: Message[] | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  answered = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly input: HttpServerInput,
+  ) {}
+
+  readonly ack: AckFn = (err) => {
+    this.finish(err);
+    return RESOLVED;
+  };
+
+  addResponse(msg: Message): void {
+    (this.responses ??= []).push(msg);
+  }
+
+  startTimer(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.answer(408, 'request timed out before its message was delivered\n');
+    }, ms);
+  }
+
+  answer(status: number, text: string): void {
+    if (this.answered) return;
+    this.answered = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    reply(this.res, status, text);
+  }
+
+  private finish(err: Error | undefined): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.answered) return;
+    this.answered = true;
+    const res = this.res;
+    if (res.destroyed) return;
+    if (err !== undefined) {
+      reply(res, 502, `${err.message}\n`);
+      return;
+    }
+    if (this.responses === undefined) {
+      res.writeHead(200, EMPTY_HEADERS);
+      res.end();
+      return;
+    }
+    try {
+      this.input.writer.write(res, this.responses);
+    } catch (e) {
+      this.input.log.warn({ err: errorMessage(e) }, 'cannot write sync response');
+      reply(res, 500, `cannot write the response: ${errorMessage(e)}\n`);
+    }
+  }
+}
+
+const EMPTY_HEADERS = { 'Content-Length': '0' };
+
+/**
+ * `http_server`: each request becomes one input batch (a multipart request,
+ * one message per part) and is answered once that batch is acknowledged.
+ */
+export class HttpServerInput implements Input {
+  readonly writer: ResponseWriter;
+  readonly route: Route;
+  private queue: PendingRequest[] = [];
+  private waiter: ((rr: ReadResult | null) => void) | undefined;
+  private watched: AbortSignal | undefined;
+  private draining = false;
+  private closed = false;
+  /** Requests whose route matched before intake stopped and whose body is still arriving. */
+  private reading = 0;
+  private readonly timeoutMs: number;
+  private readonly limit: number;
+
+  constructor(
+    conf: HttpServerInputConf,
+    owner: string,
+    readonly log: Logger,
+  ) {
+    this.writer = new ResponseWriter(conf.sync_response);
+    this.timeoutMs = conf.timeout ?? 5000;
+    this.limit = conf.body_limit ?? 10 * 1024 * 1024;
+    const methods = (conf.allowed_verbs ?? ['POST']).map((v) => v.toUpperCase());
+    this.route = {
+      path: conf.path ?? '/post',
+      methods,
+      owner,
+      handle: (req, res, params, pathname, query) => this.handle(req, res, params, pathname, query),
+    };
+  }
+
+  connect(): Promise<void> {
+    return RESOLVED;
+  }
+
+  readBatch(signal: AbortSignal): Promise<ReadResult | null> {
+    if (this.watched !== signal) this.watch(signal);
+    const next = this.queue.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    if (this.draining && this.reading === 0) return Promise.resolve(null);
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  close(): Promise<void> {
+    this.draining = true;
+    this.closed = true;
+    for (const pr of this.queue.splice(0)) pr.answer(503, 'shutting down\n');
+    return RESOLVED;
+  }
+
+  /** Once intake stops, new requests get 503; queued ones are still handed over. */
+  private watch(signal: AbortSignal): void {
+    this.watched = signal;
+    const stop = (): void => {
+      this.draining = true;
+      this.wakeIfDrained();
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  }
+
+  /** While draining, the reader waits for bodies still arriving; once they are in, it is told the input is done. */
+  private wakeIfDrained(): void {
+    if (this.draining && this.reading === 0 && this.queue.length === 0 && this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(null);
+    }
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse, params: PathParams, pathname: string, query: string): void {
+    // A request routed here before intake stopped is still taken (a reload moves routes first, then
+    // drains the old stream): only requests that arrive after that are refused.
+    if (this.draining) {
+      reply(res, 503, 'shutting down\n');
+      req.resume();
+      return;
+    }
+    this.reading++;
+    readBody(req, this.limit).then(
+      (body) => {
+        this.reading--;
+        this.accept(req, res, body, params, pathname, query);
+        this.wakeIfDrained();
+      },
+      (err: unknown) => {
+        this.reading--;
+        this.wakeIfDrained();
+        if (err instanceof ClientGoneError) return;
+        if (err instanceof BodyTooLargeError) {
+          res.setHeader('Connection', 'close');
+          reply(res, 413, `${err.message}\n`);
+          return;
+        }
+        reply(res, 400, `cannot read the request body: ${errorMessage(err)}\n`);
+      },
+    );
+  }
+
+  private accept(req: IncomingMessage, res: ServerResponse, body: Buffer, params: PathParams, pathname: string, query: string): void {
+    if (this.closed) {
+      reply(res, 503, 'shutting down\n');
+      return;
+    }
+    const meta = requestMetadata(req, params, pathname, query);
+    const pr = new PendingRequest(res, this);
+    const boundary = multipartBoundary(req.headers['content-type']);
+    if (boundary === undefined) {
+      const m = new Message(body, meta);
+      m.origin = pr;
+      pr.batch = [m];
+    } else {
+      let parts;
+      try {
+        parts = parseMultipart(body, boundary);
+      } catch (err) {
+        reply(res, 400, `cannot read the multipart body: ${errorMessage(err)}\n`);
+        return;
+      }
+      pr.batch = parts.map((p) => {
+        const m = new Message(p.body, new Map(meta));
+        for (const [k, v] of Object.entries(p.headers)) m.metadata.set(k, v);
+        m.origin = pr;
+        return m;
+      });
+      if (pr.batch.length === 0) {
+        reply(res, 400, 'the multipart body has no parts\n');
+        return;
+      }
+    }
+    pr.startTimer(this.timeoutMs);
+    const w = this.waiter;
+    if (w !== undefined) {
+      this.waiter = undefined;
+      w(pr);
+    } else {
+      this.queue.push(pr);
+    }
+  }
+}
+
+/** Headers (names lower-cased), query and path parameters, and the request's own facts. */
+function requestMetadata(req: IncomingMessage, params: PathParams, pathname: string, query: string): Map<string, Value> {
+  const meta = new Map<string, Value>();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = (raw[i] as string).toLowerCase();
+    const prev = meta.get(k);
+    meta.set(k, prev === undefined ? (raw[i + 1] as string) : `${prev as string}, ${raw[i + 1] as string}`);
+  }
+  if (query !== '') {
+    // A repeated query parameter keeps its first value, as Redpanda Connect does.
+    const q = new URLSearchParams(query);
+    for (const k of new Set(q.keys())) meta.set(k, q.get(k) as string);
+  }
+  if (params !== undefined) for (const k in params) meta.set(k, params[k] as string);
+  meta.set('http_server_request_path', pathname);
+  meta.set('http_server_verb', req.method ?? '');
+  meta.set('http_server_remote_ip', req.socket.remoteAddress ?? '');
+  meta.set('http_server_user_agent', req.headers['user-agent'] ?? '');
+  return meta;
+}
+
+export const httpServerInput: InputDef = {
+  spec: {
+    name: 'http_server',
+    kind: 'input',
+    summary: 'Receives HTTP requests on the shared server; each is answered once its message is acknowledged.',
+    fields: [
+      { name: 'path', type: 'string', default: '/post', description: 'Route; `{name}` segments become metadata.' },
+      { name: 'allowed_verbs', type: 'string', kind: 'list', default: ['POST'] },
+      { name: 'timeout', type: 'duration', default: 5000, description: 'Answer 408 when the message is not acknowledged in time.' },
+      { name: 'body_limit', type: 'int', default: 10 * 1024 * 1024, description: 'Largest request body in bytes (413 above).' },
+      {
+        name: 'sync_response',
+        type: 'object',
+        default: {},
+        fields: [
+          { name: 'status', type: 'string', default: '200', interpolated: true },
+          { name: 'headers', type: 'string', kind: 'map', default: { 'Content-Type': 'application/octet-stream' }, interpolated: true },
+          {
+            name: 'metadata_headers',
+            type: 'object',
+            default: {},
+            fields: [
+              { name: 'include_prefixes', type: 'string', kind: 'list', default: [] },
+              { name: 'include_patterns', type: 'string', kind: 'list', default: [] },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  build: (conf, ctx) => {
+    const input = new HttpServerInput((conf.config ?? {}) as HttpServerInputConf, `stream ${ctx.streamId}`, ctx.log);
+    pipelineContext(ctx).routes.push(input.route);
+    return input;
+  },
+};

@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../core/index.js';
+import type { Route } from './route.js';
+import { RouteTable } from './route-table.js';
+
+export interface HttpServerOptions {
+  /** Default 4195; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  log: Logger;
+}
+
+/**
+ * The one node:http server every stream shares. Streams do not own the
+ * listener: they own routes, which are swapped in and out atomically
+ * (`setRoutes`), so a stream can be replaced while the listener keeps
+ * accepting connections.
+ */
+export class HttpServer {
+  private table = new RouteTable(new Map());
+  private readonly server: Server;
+  private closing: Promise<void> | undefined;
+  private listening: Promise<AddressInfo> | undefined;
+
+  constructor(private readonly opts: HttpServerOptions) {
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.dispatch(req, res));
+    this.server.on('clientError', (err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+      opts.log.debug({ err: err.message }, 'http client error');
+    });
+  }
+
+  /** Starts listening; resolves with the bound address. Idempotent. */
+  listen(): Promise<AddressInfo> {
+    this.listening ??= new Promise<AddressInfo>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 4195, this.opts.host ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+    return this.listening;
+  }
+
+  /** The bound address (after listen). */
+  address(): AddressInfo | undefined {
+    const a = this.server.address();
+    return a !== null && typeof a === 'object' ? a : undefined;
+  }
+
+  /**
+   * Replaces every route of `owner` in one step (an empty list removes them).
+   * Throws HotplugError(E_ROUTE_CLASH) and changes nothing when a route is taken by another owner.
+   */
+  setRoutes(owner: string, routes: readonly Route[]): void {
+    this.table = this.table.with(owner, routes);
+  }
+
+  /** Checks routes against every other owner's without mounting them. */
+  checkRoutes(owner: string, routes: readonly Route[]): void {
+    this.table.with(owner, routes);
+  }
+
+  routes(): Route[] {
+    return this.table.all();
+  }
+
+  /** Stops accepting connections and closes idle keep-alive ones; streams answer their own pending requests. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (!this.server.listening) {
+        resolve();
+        return;
+      }
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      // Connections still busy after a grace period are cut (their streams have answered by then).
+      const t = setTimeout(() => this.server.closeAllConnections(), 2000);
+      t.unref();
+    });
+    return this.closing;
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const m = this.table.match(pathname);
+    if (m === undefined) {
+      reply(res, 404, `no route for ${pathname}\n`);
+      req.resume();
+      return;
+    }
+    const { route } = m;
+    if (route.methods.length > 0 && !route.methods.includes(req.method ?? '')) {
+      res.setHeader('Allow', route.methods.join(', '));
+      reply(res, 405, `method ${req.method ?? ''} not allowed on ${pathname}\n`);
+      req.resume();
+      return;
+    }
+    route.handle(req, res, m.params, pathname, q < 0 ? '' : url.slice(q + 1));
+  }
+}
+
+/** A plain-text reply (no-op when the client is gone or the response was sent). */
+export function reply(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

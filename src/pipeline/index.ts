@@ -1,0 +1,12 @@
+export { createRegistry } from './builtins.js';
+export { Registry, type SpecLookup } from './registry.js';
+export { buildStream, pipelineContext, type BuildEnv, type BuiltStream, type PipelineContext } from './build.js';
+export { Stream, type StreamState, type Readiness } from './stream.js';
+export { BatchPolicy, type BatchPolicyOptions, type FlushTrigger } from './batch-policy.js';
+export { BatchDriver } from './batch-driver.js';
+export { OutputStage } from './output-stage.js';
+export { type Clock, systemClock } from './clock.js';
+export { Metrics, type Counter, type Histogram } from './metrics.js';
+export { HttpServer, type HttpServerOptions } from './http/server.js';
+export type { Route } from './http/route.js';
+export { batchingField } from './batching-spec.js';

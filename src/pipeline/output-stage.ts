@@ -1,0 +1,175 @@
+import { type Batch, type Logger, type Output, type Processor, errorMessage } from '../core/index.js';
+import { BatchDriver } from './batch-driver.js';
+import { BatchPolicy, type BatchPolicyOptions, type FlushTrigger } from './batch-policy.js';
+import type { Clock } from './clock.js';
+import { Limiter } from './limiter.js';
+import type { Counter, Metrics } from './metrics.js';
+import { runProcessors } from './process.js';
+
+export interface OutputStageOptions {
+  /** Processors attached to the output (`output: { x: {}, processors: [] }`); they run before batching. */
+  processors: Processor[];
+  /** The `batching:` block; when absent, an output's own policy (a plugin's Init answer) applies. */
+  batching?: BatchingOptions | undefined;
+  /** Compiles a policy's `check` source text (a plugin's Init answer) into a Query. */
+  compileCheck?: ((source: string) => unknown) | undefined;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  labels: { stream: string; component: string };
+}
+
+export interface BatchingOptions extends BatchPolicyOptions {
+  /** Post-batch processors: run once on each flushed batch, their output merged back into one batch. */
+  processors: Processor[];
+}
+
+/** Tracks one `writeBatch` call whose messages may land in several flushed batches. */
+class Share {
+  private remaining: number;
+  private err: Error | undefined;
+  constructor(
+    n: number,
+    private readonly resolve: () => void,
+    private readonly reject: (err: Error) => void,
+  ) {
+    this.remaining = n;
+  }
+  settle(n: number, err: Error | undefined): void {
+    if (err !== undefined && this.err === undefined) this.err = err;
+    this.remaining -= n;
+    if (this.remaining === 0) {
+      if (this.err !== undefined) this.reject(this.err);
+      else this.resolve();
+    }
+  }
+}
+
+/**
+ * An output as the stream sees it: the component wrapped with its
+ * processors, its batch policy and its `maxInFlight` limit. It is an Output
+ * itself (so broker outputs nest stages), accepts any number of concurrent
+ * writes, and resolves each write once all of that write's messages were
+ * delivered — or rejects with the first failure, the nack.
+ */
+export class OutputStage implements Output {
+  readonly maxInFlight = Number.POSITIVE_INFINITY;
+  private readonly limiter: Limiter;
+  private driver: BatchDriver<Share> | undefined;
+  private postProcessors: Processor[] = [];
+  private closing: Promise<void> | undefined;
+  private readonly flushing = new Set<Promise<void>>();
+  private readonly sent: Counter;
+  private readonly failed: Counter;
+  private readonly triggers = new Map<FlushTrigger | 'none', Counter>();
+
+  constructor(
+    readonly inner: Output,
+    private readonly opts: OutputStageOptions,
+  ) {
+    this.limiter = new Limiter(Math.max(1, inner.maxInFlight ?? 1));
+    const { metrics, labels } = opts;
+    this.sent = metrics.counter('hotplug_output_sent_total', 'Messages delivered by an output.', labels);
+    this.failed = metrics.counter('hotplug_output_errors_total', 'Output batches that failed (nacked).', labels);
+  }
+
+  /** Connects the component, then sets up batching (a plugin output's policy is known only after Init). */
+  async connect(signal: AbortSignal): Promise<void> {
+    await this.inner.connect(signal);
+    if (this.driver !== undefined) return;
+    let batching = this.opts.batching;
+    if (batching === undefined && this.inner.batchPolicy !== undefined) {
+      const p = this.inner.batchPolicy;
+      const check = p.check ? this.opts.compileCheck?.(p.check) : undefined;
+      batching = { count: p.count ?? 0, byteSize: p.byteSize ?? 0, periodMs: p.periodMs ?? 0, check, processors: [] };
+    }
+    if (batching === undefined) return;
+    this.postProcessors = batching.processors;
+    this.driver = new BatchDriver<Share>(new BatchPolicy(batching, this.opts.clock.now()), (b, o, t) => this.onFlush(b, o, t), this.opts.clock);
+  }
+
+  writeBatch(batch: Batch): Promise<void> {
+    if (this.opts.processors.length > 0) return this.processThenWrite(batch);
+    return this.batchOrWrite(batch);
+  }
+
+  /** Flushes pending batches through post-batch processors and the output, waits for in-flight writes, closes. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.driver?.close();
+      await Promise.allSettled([...this.flushing]);
+      await this.limiter.idle();
+      const results = await Promise.allSettled([
+        this.inner.close(),
+        ...this.opts.processors.map((p) => p.close()),
+        ...this.postProcessors.map((p) => p.close()),
+      ]);
+      for (const r of results) if (r.status === 'rejected') this.opts.log.warn({ err: errorMessage(r.reason) }, 'closing output failed');
+    })();
+    return this.closing;
+  }
+
+  private async processThenWrite(batch: Batch): Promise<void> {
+    const batches = await runProcessors(this.opts.processors, batch);
+    if (batches.length === 1) return this.batchOrWrite(batches[0] as Batch);
+    const results = await Promise.allSettled(batches.map((b) => this.batchOrWrite(b)));
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  }
+
+  private batchOrWrite(batch: Batch): Promise<void> {
+    const driver = this.driver;
+    if (driver === undefined || this.closing !== undefined) return this.write(batch, 'none');
+    return new Promise<void>((resolve, reject) => driver.add(batch, new Share(batch.length, resolve, reject)));
+  }
+
+  private onFlush(batch: Batch, owners: Share[], trigger: FlushTrigger): void {
+    const settle = (err: Error | undefined): void => {
+      // Owners repeat in runs (one write's messages are added together): settle per run.
+      let i = 0;
+      while (i < owners.length) {
+        const owner = owners[i] as Share;
+        let n = 0;
+        while (i < owners.length && owners[i] === owner) {
+          n++;
+          i++;
+        }
+        owner.settle(n, err);
+      }
+    };
+    const p = this.flushed(batch, trigger).then(
+      () => settle(undefined),
+      (err: unknown) => settle(err instanceof Error ? err : new Error(String(err))),
+    );
+    this.flushing.add(p);
+    void p.finally(() => this.flushing.delete(p));
+  }
+
+  private async flushed(batch: Batch, trigger: FlushTrigger): Promise<void> {
+    let out = batch;
+    if (this.postProcessors.length > 0) {
+      const batches = await runProcessors(this.postProcessors, batch, true);
+      if (batches.length === 0) return; // filtered everything: acked
+      out = batches.length === 1 ? (batches[0] as Batch) : batches.flat();
+    }
+    await this.write(out, trigger);
+  }
+
+  private async write(batch: Batch, trigger: FlushTrigger | 'none'): Promise<void> {
+    let c = this.triggers.get(trigger);
+    if (c === undefined) {
+      c = this.opts.metrics.counter('hotplug_output_batches_total', 'Batches written by an output, by what flushed them.', { ...this.opts.labels, trigger });
+      this.triggers.set(trigger, c);
+    }
+    c.inc();
+    if (!this.limiter.tryAcquire()) await this.limiter.acquire();
+    try {
+      await this.inner.writeBatch(batch);
+      this.sent.inc(batch.length);
+    } catch (err) {
+      this.failed.inc();
+      throw err;
+    } finally {
+      this.limiter.release();
+    }
+  }
+}

@@ -1,0 +1,285 @@
+import {
+  type Batch,
+  type Input,
+  type Logger,
+  type Output,
+  type Processor,
+  type ReadResult,
+  NotConnectedError,
+  errorMessage,
+} from '../core/index.js';
+import { connectWithRetry, sleep } from './connect.js';
+import { Limiter } from './limiter.js';
+import type { Counter, Histogram, Metrics } from './metrics.js';
+import { runProcessors } from './process.js';
+import { Transaction } from './transaction.js';
+
+export type StreamState = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
+
+export interface StreamParts {
+  id: string;
+  input: Input;
+  /** The input's own processors followed by `pipeline.processors`. */
+  processors: Processor[];
+  /** The output wrapped with its processors, batching and in-flight limit (an OutputStage). */
+  output: Output;
+  /** Batches processed at once; <= 0 means no limit beyond `maxInFlight`. */
+  threads: number;
+  /** Input batches in flight (read but not yet acked); intake pauses at this bound. */
+  maxInFlight: number;
+  /** Other things the stream owns and closes last (resource components). */
+  closables: Array<{ close(): Promise<void> }>;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export interface Readiness {
+  input: boolean;
+  output: boolean;
+}
+
+/**
+ * A running pipeline: input → processors → output, with at-least-once
+ * delivery. Each input batch becomes a Transaction that is acked once every
+ * batch derived from it was delivered (or filtered) and nacked otherwise.
+ * At most `maxInFlight` input batches are unsettled at any time: a slow
+ * output holds acks back, which stops `readBatch` calls — backpressure, not
+ * memory growth.
+ *
+ * States: created → starting (connecting) → running → draining → stopped.
+ * `stop()` stops intake, lets in-flight work finish, flushes batch policies
+ * through their processors and the output, then closes every component.
+ */
+export class Stream {
+  readonly id: string;
+  private current: StreamState = 'created';
+  private readonly parts: StreamParts;
+  private readonly inflight: Limiter;
+  private readonly threads: Limiter | undefined;
+  private readonly intake = new AbortController();
+  private readonly ready: Readiness = { input: false, output: false };
+  private processing = 0;
+  private abortRead: ((reason: Error) => void) | undefined;
+  private processingIdle: (() => void) | undefined;
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private readerDone: Promise<void> = Promise.resolve();
+  private readonly received: Counter;
+  private readonly processorErrors: Counter;
+  private readonly latency: Histogram;
+  private readonly acked: Counter;
+  private readonly nacked: Counter;
+  private readonly onSettledBound = (tx: Transaction, err: Error | undefined): void => this.onSettled(tx, err);
+
+  constructor(parts: StreamParts) {
+    this.id = parts.id;
+    this.parts = parts;
+    this.inflight = new Limiter(Math.max(1, parts.maxInFlight));
+    this.threads = parts.threads > 0 ? new Limiter(parts.threads) : undefined;
+    const m = parts.metrics;
+    const s = { stream: parts.id };
+    this.received = m.counter('hotplug_input_received_total', 'Messages read by a stream input.', { ...s, component: 'input' });
+    this.processorErrors = m.counter('hotplug_processor_errors_total', 'Batches a pipeline processor rejected.', { ...s, component: 'pipeline' });
+    this.acked = m.counter('hotplug_stream_acked_total', 'Input batches acknowledged.', s);
+    this.nacked = m.counter('hotplug_stream_nacked_total', 'Input batches nacked.', s);
+    this.latency = m.histogram('hotplug_stream_latency_seconds', 'From reading an input batch to its ack.', s);
+  }
+
+  state(): StreamState {
+    return this.current;
+  }
+
+  /** Whether the input and the output are connected (for /ready). */
+  readiness(): Readiness {
+    return { ...this.ready };
+  }
+
+  /**
+   * Connects output then input (retrying with backoff) and starts reading.
+   * Resolves once both are connected; rejects if the stream is stopped first.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.run();
+    return this.starting;
+  }
+
+  /** Stops intake, drains, flushes and closes. Idempotent: every call gets the first call's promise. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private setState(s: StreamState): void {
+    if (this.current === s) return;
+    this.parts.log.debug({ from: this.current, to: s }, 'stream state');
+    this.current = s;
+  }
+
+  private async run(): Promise<void> {
+    this.setState('starting');
+    const signal = this.intake.signal;
+    const { log } = this.parts;
+    await connectWithRetry('output', (sig) => this.parts.output.connect(sig), signal, log);
+    this.ready.output = true;
+    await connectWithRetry('input', (sig) => this.parts.input.connect(sig), signal, log);
+    this.ready.input = true;
+    this.setState('running');
+    this.readerDone = this.readLoop().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'stream reader failed'));
+    // An input that ends by itself (generate with a count, stdin at EOF) drains the stream.
+    void this.readerDone.then(() => {
+      if (!this.intake.signal.aborted) void this.stop();
+    });
+  }
+
+  /**
+   * Reads until the input ends or intake stops. Once intake stops, reads go on
+   * with the aborted signal so an input can hand over what it already
+   * accepted (queued HTTP requests); it then answers null. A read that is
+   * still pending when intake stops is abandoned, and nacked if it arrives.
+   */
+  private async readLoop(): Promise<void> {
+    const { input, log } = this.parts;
+    const signal = this.intake.signal;
+    let drainFailed = false;
+    signal.addEventListener('abort', () => this.abortRead?.(signal.reason as Error), { once: true });
+    for (;;) {
+      if (!this.inflight.tryAcquire()) await this.inflight.acquire();
+      let rr: ReadResult | null;
+      try {
+        rr = signal.aborted ? await input.readBatch(signal) : await this.raceAbort(input.readBatch(signal));
+      } catch (err) {
+        this.inflight.release();
+        if (signal.aborted) {
+          if (drainFailed) return;
+          drainFailed = true;
+          continue;
+        }
+        if (err instanceof NotConnectedError) {
+          this.ready.input = false;
+          try {
+            await connectWithRetry('input', (sig) => input.connect(sig), signal, log);
+          } catch {
+            return;
+          }
+          this.ready.input = true;
+        } else {
+          log.warn({ err: errorMessage(err) }, 'input read failed');
+          await sleep(100, signal).catch(() => undefined);
+        }
+        continue;
+      }
+      if (rr === null) {
+        this.inflight.release();
+        return;
+      }
+      this.dispatch(rr);
+    }
+  }
+
+  /** The read, or a rejection as soon as intake stops; a read that lands after that is nacked. */
+  private raceAbort(read: Promise<ReadResult | null>): Promise<ReadResult | null> {
+    return new Promise((resolve, reject) => {
+      let abandoned = false;
+      this.abortRead = (reason) => {
+        abandoned = true;
+        reject(reason);
+      };
+      read.then(
+        (rr) => {
+          this.abortRead = undefined;
+          if (!abandoned) resolve(rr);
+          else if (rr !== null) rr.ack(ABANDONED).catch(() => undefined);
+        },
+        (err: unknown) => {
+          this.abortRead = undefined;
+          if (!abandoned) reject(err as Error);
+        },
+      );
+    });
+  }
+
+  private dispatch(rr: ReadResult): void {
+    const tx = new Transaction(rr.ack, this.onSettledBound, performance.now());
+    this.received.inc(rr.batch.length);
+    this.processing++;
+    this.process(tx, rr.batch).then(
+      () => this.processed(),
+      (err: unknown) => {
+        // runProcessors never rejects on a processor failure; this is a bug guard.
+        this.parts.log.error({ err: errorMessage(err) }, 'processing failed');
+        tx.expect(1);
+        tx.done(err instanceof Error ? err : new Error(String(err)));
+        tx.seal();
+        this.processed();
+      },
+    );
+  }
+
+  private async process(tx: Transaction, batch: Batch): Promise<void> {
+    const { processors, output } = this.parts;
+    let results: Batch[];
+    if (processors.length === 0) {
+      results = [batch];
+    } else {
+      const threads = this.threads;
+      if (threads !== undefined && !threads.tryAcquire()) await threads.acquire();
+      try {
+        results = await runProcessors(processors, batch);
+      } finally {
+        threads?.release();
+      }
+      for (const b of results) if (b.length > 0 && b[0]?.error !== undefined) this.processorErrors.inc();
+    }
+    tx.expect(results.length);
+    for (const b of results) {
+      output.writeBatch(b).then(
+        () => tx.done(),
+        (err: unknown) => tx.done(err instanceof Error ? err : new Error(String(err))),
+      );
+    }
+    tx.seal();
+  }
+
+  private processed(): void {
+    this.processing--;
+    if (this.processing === 0 && this.processingIdle) this.processingIdle();
+  }
+
+  private onSettled(tx: Transaction, err: Error | undefined): void {
+    this.latency.observe((performance.now() - tx.startedAt) / 1000);
+    if (err === undefined) this.acked.inc();
+    else this.nacked.inc();
+    tx.settle(err).then(
+      () => this.inflight.release(),
+      (ackErr: unknown) => {
+        this.inflight.release();
+        this.parts.log.warn({ err: errorMessage(ackErr) }, 'input ack failed');
+      },
+    );
+  }
+
+  private async shutdown(): Promise<void> {
+    const { log } = this.parts;
+    const startedAt = performance.now();
+    this.setState('draining');
+    this.intake.abort(new Error('stream stopping'));
+    await this.starting?.catch(() => undefined);
+    await this.readerDone;
+    if (this.processing > 0) await new Promise<void>((r) => (this.processingIdle = r));
+    // Flushes batch policies; every transaction settles during this.
+    await this.parts.output.close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing output failed'));
+    await this.inflight.idle();
+    const closed = await Promise.allSettled([
+      this.parts.input.close(),
+      ...this.parts.processors.map((p) => p.close()),
+      ...this.parts.closables.map((c) => c.close()),
+    ]);
+    for (const r of closed) if (r.status === 'rejected') log.warn({ err: errorMessage(r.reason) }, 'closing a component failed');
+    this.ready.input = false;
+    this.ready.output = false;
+    this.setState('stopped');
+    log.info({ ms: Math.round(performance.now() - startedAt) }, 'stream stopped');
+  }
+}
+
+const ABANDONED = new Error('stream stopped before this batch was read');
