@@ -12,19 +12,19 @@ import type { Batch, Message } from '../core/index.js';
 export type Interpolated = string | { readonly [key: string]: unknown };
 
 interface InterpolationLike {
-  render(batch: Batch, index: number): string;
+  str(batch: Batch, index: number): string;
 }
 interface QueryLike {
   evaluate(batch: Batch, index: number): unknown;
 }
 interface MappingLike {
-  apply(batch: Batch, index: number): Message | undefined;
+  apply(batch: Batch, index: number): Message | null;
 }
 
 /** The text of an interpolated field for message `index` of `batch`. */
 export function interpolate(field: Interpolated, batch: Batch, index: number): string {
   if (typeof field === 'string') return field;
-  return (field as unknown as InterpolationLike).render(batch, index);
+  return (field as unknown as InterpolationLike).str(batch, index);
 }
 
 /** True when the interpolation has no `${! }` parts (it can be rendered once). */
@@ -48,5 +48,5 @@ export function checkQuery(query: unknown, batch: Batch, index: number): boolean
  * undefined when the mapping deleted it. Throws when the mapping fails.
  */
 export function runMapping(mapping: unknown, batch: Batch, index: number): Message | undefined {
-  return (mapping as MappingLike).apply(batch, index);
+  return (mapping as MappingLike).apply(batch, index) ?? undefined;
 }
