@@ -91,6 +91,10 @@ export interface PluginManifest {
   /** Absolute working directory (default: the manifest's folder). */
   cwd: string;
   fields: FieldSpec[];
+  /** hotplug extension: extra environment variables for the plugin process (added to the host's). */
+  env?: Record<string, string>;
+  /** hotplug extension: how many processes to run for this plugin (default 1). */
+  instances?: number;
   /** Absolute path of plugin.yaml, and its folder. */
   file: string;
   dir: string;

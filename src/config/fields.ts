@@ -1,0 +1,288 @@
+import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { parseDuration } from '../core/duration.js';
+import { ErrorCode } from '../core/errors.js';
+import type { ComponentConf, ComponentKind, FieldSpec } from '../core/spec.js';
+import type { Diagnostics } from './diagnostics.js';
+import { compileField, type ExprCompilers } from './expressions.js';
+import { at, childPath, type YamlSource } from './source.js';
+import { didYouMean } from './suggest.js';
+
+/** Everything field checking needs; one per file being loaded. */
+export interface CheckContext {
+  src: YamlSource;
+  diags: Diagnostics;
+  expr: ExprCompilers;
+  /** Scalars whose text `${VAR}` substitution changed: their characters no longer line up with the file. */
+  envChanged: WeakSet<Scalar>;
+  /** Parses a nested component, for fields of type input/processor/output. */
+  component(node: Node | null, kind: ComponentKind, path: string, anchor: number | undefined): ComponentConf | undefined;
+}
+
+/** Returned (after reporting) for a value that failed its check. */
+export const INVALID: unique symbol = Symbol('invalid');
+type Checked = unknown;
+
+/**
+ * Checks a mapping against field specs: unknown keys are rejected with a
+ * did-you-mean hint, absent fields take their default or are reported
+ * missing, and each value is checked and converted (durations to ms,
+ * expressions compiled, nested components parsed). One function serves
+ * plugin fields and built-in specs alike.
+ *
+ * `anchor` is where a missing field is reported: the key that owns the
+ * mapping. A null node (`http_server:` with nothing after it) is an empty mapping.
+ */
+export function checkObject(
+  ctx: CheckContext,
+  node: Node | null | undefined,
+  fields: readonly FieldSpec[],
+  path: string,
+  owner: string,
+  anchor: number | undefined,
+): Record<string, unknown> | typeof INVALID {
+  const here = node?.range?.[0] ?? anchor;
+  if (node && !isNull(node) && !isMap(node)) {
+    report(ctx, ErrorCode.WrongType, `expected an object of fields for ${owner}, got ${describe(node)}`, here, path, fieldsHint(fields));
+    return INVALID;
+  }
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const out: Record<string, unknown> = {};
+  const present = new Map<string, number | undefined>();
+  const written = new Set<string>();
+  let ok = true;
+  for (const pair of isMap(node) ? node.items : []) {
+    const keyNode = pair.key as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
+    const keyAt = keyNode?.range?.[0] ?? here;
+    if (key === undefined) {
+      report(ctx, ErrorCode.InvalidValue, `keys in ${owner} must be plain names`, keyAt, path);
+      ok = false;
+      continue;
+    }
+    const spec = byName.get(key);
+    const keyPath = childPath(path, key);
+    if (!spec) {
+      const hint = didYouMean(key, byName.keys()) ?? fieldsHint(fields);
+      report(ctx, ErrorCode.UnknownField, `unknown field '${key}' in ${owner}`, keyAt, keyPath, hint);
+      ok = false;
+      continue;
+    }
+    const value = pair.value as Node | null;
+    if (value === null || isNull(value)) {
+      present.set(key, keyAt);
+      continue;
+    }
+    written.add(key);
+    const v = checkValue(ctx, value, spec, keyPath, keyAt);
+    if (v === INVALID) ok = false;
+    else out[key] = v;
+  }
+  for (const spec of fields) {
+    if (written.has(spec.name)) continue;
+    if (spec.default !== undefined) {
+      const v = checkValue(ctx, ctx.src.doc.createNode(spec.default) as Node, spec, childPath(path, spec.name), present.get(spec.name) ?? anchor, true);
+      if (v === INVALID) ok = false;
+      else out[spec.name] = v;
+    } else if (!spec.optional) {
+      const where = present.has(spec.name) ? present.get(spec.name) : anchor;
+      report(ctx, ErrorCode.MissingField, `missing required field '${spec.name}' in ${owner}`, where, childPath(path, spec.name), `add ${spec.name}: ${example(spec)}`);
+      ok = false;
+    }
+  }
+  return ok ? out : INVALID;
+}
+
+/** Checks one value (of any kind: scalar, list or map) against its spec. */
+export function checkValue(ctx: CheckContext, node: Node, spec: FieldSpec, path: string, anchor: number | undefined, fromDefault = false): Checked {
+  const here = node.range?.[0] ?? anchor;
+  const kind = spec.kind ?? 'scalar';
+  if (kind === 'list') {
+    if (!isSeq(node)) {
+      const item = isScalar(node) && node.value !== null ? String(node.source ?? node.value) : example(spec);
+      report(ctx, ErrorCode.WrongType, `expected a list of ${typeWord(spec)}, got ${describe(node)}`, here, path, `write a list: ${spec.name}: [ ${item} ]`);
+      return INVALID;
+    }
+    let ok = true;
+    const out = node.items.map((item, i) => {
+      const v = checkOne(ctx, item as Node, spec, childPath(path, i), here, fromDefault);
+      if (v === INVALID) ok = false;
+      return v;
+    });
+    return ok ? out : INVALID;
+  }
+  if (kind === 'map') {
+    if (!isMap(node)) {
+      report(ctx, ErrorCode.WrongType, `expected a map of ${typeWord(spec)}, got ${describe(node)}`, here, path, `write ${spec.name}: { key: ${example(spec)} }`);
+      return INVALID;
+    }
+    let ok = true;
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const v = checkOne(ctx, pair.value as Node, spec, childPath(path, key), here, fromDefault);
+      if (v === INVALID) ok = false;
+      else out[key] = v;
+    }
+    return ok ? out : INVALID;
+  }
+  return checkOne(ctx, node, spec, path, anchor, fromDefault);
+}
+
+function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: string, anchor: number | undefined, fromDefault: boolean): Checked {
+  const here = node?.range?.[0] ?? anchor;
+  const wrong = (expected: string, hint?: string): typeof INVALID => {
+    report(ctx, ErrorCode.WrongType, `expected ${expected}, got ${describe(node)}`, here, path, hint);
+    return INVALID;
+  };
+  let value: unknown;
+  switch (spec.type) {
+    case 'input':
+    case 'processor':
+    case 'output':
+      return ctx.component(node, spec.type, path, here) ?? INVALID;
+    case 'object':
+      if (!spec.fields) {
+        if (!isMap(node) && !isNull(node)) return wrong('an object');
+        return node?.toJSON() ?? {};
+      }
+      return checkObject(ctx, node, spec.fields, path, spec.name, here);
+    case 'unknown':
+      return node === null ? null : node.toJSON();
+    case 'string':
+      if (!isScalar(node) || typeof node.value !== 'string') {
+        const quote = isScalar(node) && node.value !== null ? `put it in quotes: ${spec.name}: "${String(node.source ?? node.value)}"` : undefined;
+        return wrong('a string', quote);
+      }
+      value = node.value;
+      break;
+    case 'int':
+      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
+        return wrong('an integer', numberHint(node));
+      }
+      value = node.value;
+      break;
+    case 'float':
+      if (!isScalar(node) || typeof node.value !== 'number') return wrong('a number', numberHint(node));
+      value = node.value;
+      break;
+    case 'bool':
+      if (!isScalar(node) || typeof node.value !== 'boolean') return wrong('true or false', 'write true or false without quotes');
+      value = node.value;
+      break;
+    case 'duration': {
+      const hint = 'expected a duration like 5s or 100ms (units: ns, us, ms, s, m, h)';
+      if (isScalar(node) && typeof node.value === 'number' && (node.value === 0 || fromDefault)) return node.value;
+      if (!isScalar(node) || typeof node.value !== 'string') return wrong('a duration', hint);
+      const ms = parseDuration(node.value);
+      if (ms === undefined) {
+        report(ctx, ErrorCode.InvalidValue, `'${node.value}' is not a duration`, here, path, hint);
+        return INVALID;
+      }
+      return ms;
+    }
+  }
+  if (spec.enum && !spec.enum.includes(value as string)) {
+    const hint = didYouMean(String(value), spec.enum) ?? `use one of: ${spec.enum.join(', ')}`;
+    report(ctx, ErrorCode.InvalidValue, `'${String(value)}' is not a valid ${spec.name}; expected one of ${spec.enum.join(', ')}`, here, path, hint);
+    return INVALID;
+  }
+  if (spec.check) {
+    const problem = spec.check(value);
+    if (problem !== undefined) {
+      report(ctx, ErrorCode.InvalidValue, problem, here, path);
+      return INVALID;
+    }
+  }
+  if (typeof value === 'string' && (spec.interpolated || spec.expression)) {
+    const scalar = node as Scalar;
+    const compiled = compileField(ctx.expr, spec.expression ?? 'interpolation', value, {
+      src: ctx.src,
+      diags: ctx.diags,
+      node: fromDefault ? undefined : scalar,
+      exact: !ctx.envChanged.has(scalar),
+      path,
+      fallback: anchor,
+    });
+    return compiled.ok ? compiled.value : INVALID;
+  }
+  return value;
+}
+
+export function isNull(node: Node | null | undefined): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
+}
+
+/** How a value reads in an error message: `the string "abc"`, `a list`, `nothing`. */
+export function describe(node: Node | null | undefined): string {
+  if (isNull(node)) return 'nothing';
+  if (isMap(node)) return 'an object';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+    if (typeof v === 'number') return Number.isInteger(v) ? `the integer ${v}` : `the number ${v}`;
+    if (typeof v === 'boolean') return `the boolean ${v}`;
+  }
+  return 'an unsupported value';
+}
+
+function report(ctx: CheckContext, code: ErrorCode, message: string, offset: number | undefined, path: string, hint?: string): void {
+  ctx.diags.error(code, message, at(ctx.src, offset, path), hint);
+}
+
+function numberHint(node: Node | null): string | undefined {
+  if (isScalar(node) && typeof node.value === 'string' && node.type !== 'PLAIN' && node.value.trim() !== '' && !Number.isNaN(Number(node.value))) {
+    return 'remove the quotes: numbers are written bare';
+  }
+  return undefined;
+}
+
+function typeWord(spec: FieldSpec): string {
+  switch (spec.type) {
+    case 'int':
+      return 'integers';
+    case 'float':
+      return 'numbers';
+    case 'bool':
+      return 'booleans';
+    case 'duration':
+      return 'durations';
+    case 'object':
+      return 'objects';
+    case 'unknown':
+      return 'values';
+    default:
+      return `${spec.type}s`;
+  }
+}
+
+/** A sample value for hints. */
+function example(spec: FieldSpec): string {
+  switch (spec.type) {
+    case 'string':
+      return spec.enum?.[0] ?? '"..."';
+    case 'int':
+      return '1';
+    case 'float':
+      return '1.5';
+    case 'bool':
+      return 'true';
+    case 'duration':
+      return '5s';
+    case 'object':
+      return '{ ... }';
+    case 'input':
+      return '{ generate: { mapping: "root = {}" } }';
+    case 'processor':
+      return '{ mapping: "root = this" }';
+    case 'output':
+      return '{ drop: {} }';
+    default:
+      return '...';
+  }
+}
+
+function fieldsHint(fields: readonly FieldSpec[]): string {
+  if (fields.length === 0) return 'this component takes no fields: write {}';
+  return `known fields: ${fields.map((f) => f.name).join(', ')}`;
+}

@@ -1,0 +1,15 @@
+/**
+ * Config: YAML files with positions, plugin manifests, pipeline files and
+ * lint. Everything here is checked at load time, so errors can name the file,
+ * line, column and YAML path; nothing here starts or builds components.
+ */
+export { createCatalog, catalogFromLookup, type ComponentCatalog, type SpecLookup } from './catalog.js';
+export { pluginSpec } from './plugin-spec.js';
+export { Diagnostics, type LoadResult } from './diagnostics.js';
+export type { EnvLookup } from './env.js';
+export type { ExprCompilers } from './expressions.js';
+export { checkManifest, readManifest, loadManifest, PLUGIN_NAME, MANIFEST_FIELDS } from './manifest.js';
+export { checkStream, readStream, loadStream, IGNORED_TOP_LEVEL, type StreamOptions } from './stream.js';
+export { discover, MANIFEST_FILE, type Discovery, type StreamFile } from './discover.js';
+export { loadDir, lintDir, type DirOptions, type DirConf } from './load-dir.js';
+export { httpRoutes, findRouteClashes, routeKey, nestedComponents, RESERVED_PATHS, type HttpRoute } from './routes.js';

@@ -1,0 +1,65 @@
+import { ErrorCode, type Diagnostic } from '../core/errors.js';
+import type { ComponentSpec, PluginManifest, StreamConf } from '../core/spec.js';
+import { createCatalog, type ComponentCatalog } from './catalog.js';
+import { discover, type Discovery } from './discover.js';
+import type { EnvLookup } from './env.js';
+import type { ExprCompilers } from './expressions.js';
+import { locateManifestKey } from './manifest.js';
+import { findRouteClashes } from './routes.js';
+import { readStream } from './stream.js';
+
+export interface DirOptions {
+  /** Specs of the built-in components (from the streams registry). */
+  builtins: readonly ComponentSpec[];
+  env?: EnvLookup;
+  expr?: ExprCompilers;
+}
+
+export interface DirConf {
+  dir: string;
+  manifests: PluginManifest[];
+  /** Streams that loaded without errors. */
+  streams: StreamConf[];
+  /** Every error and warning across manifests and pipelines, route clashes included. */
+  diagnostics: Diagnostic[];
+  /** What discovery found (stream files, including those that failed). */
+  discovery: Discovery;
+  catalog: ComponentCatalog;
+}
+
+/**
+ * Loads everything under a functions dir: plugin manifests, then every
+ * stream checked against the built-ins and those plugins, then HTTP route
+ * clashes between streams. Nothing is started. `hotplug lint` prints
+ * `diagnostics`; `hotplug run` refuses to start streams with errors.
+ */
+export function loadDir(dir: string, opts: DirOptions): DirConf {
+  const discovery = discover(dir);
+  const diagnostics = [...discovery.diagnostics];
+  for (const m of discovery.manifests) {
+    const builtin = opts.builtins.find((s) => s.kind === m.type && s.name === m.name);
+    if (builtin) {
+      diagnostics.push({
+        severity: 'error',
+        code: ErrorCode.DuplicatePlugin,
+        message: `plugin '${m.name}' has the name of a built-in ${m.type}`,
+        hint: 'rename the plugin (the name: field in plugin.yaml)',
+        location: locateManifestKey(m.file, 'name'),
+      });
+    }
+  }
+  const catalog = createCatalog(opts.builtins, discovery.manifests);
+  const streams: StreamConf[] = [];
+  for (const { id, file } of discovery.streams) {
+    const res = readStream(file, { catalog, id, ...(opts.env && { env: opts.env }), ...(opts.expr && { expr: opts.expr }) });
+    diagnostics.push(...res.diagnostics);
+    if (res.value) streams.push(res.value);
+  }
+  diagnostics.push(...findRouteClashes(streams));
+  return { dir: discovery.dir, manifests: discovery.manifests, streams, diagnostics, discovery, catalog };
+}
+
+/** Every diagnostic for a functions dir; lint passes when none is an error. */
+export function lintDir(dir: string, opts: DirOptions): Diagnostic[] {
+  return loadDir(dir, opts).diagnostics;
+}

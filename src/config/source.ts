@@ -1,0 +1,90 @@
+import { LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { ErrorCode, type SourceLocation } from '../core/errors.js';
+import type { Diagnostics } from './diagnostics.js';
+
+/**
+ * One parsed YAML file with what it takes to point at any node in it:
+ * positions are offsets into `text`, turned into 1-based line:col on demand.
+ */
+export interface YamlSource {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/**
+ * Parses `text`, reporting every syntax error and warning the parser found
+ * (not only the first). The document is returned even when it has errors:
+ * callers decide whether to go on.
+ */
+export function parseYaml(text: string, file: string, diags: Diagnostics): YamlSource {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { keepSourceTokens: true, lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const src: YamlSource = { file, text, doc, lines };
+  for (const e of doc.errors) {
+    const offset = e.code === 'MISSING_CHAR' && e.message.includes('quote') ? (unclosedQuote(doc, e.pos[0]) ?? e.pos[0]) : e.pos[0];
+    diags.error(ErrorCode.YamlSyntax, yamlMessage(e.message), at(src, offset), syntaxHint(e.code));
+  }
+  for (const w of doc.warnings) {
+    diags.warn(ErrorCode.YamlSyntax, yamlMessage(w.message), at(src, w.pos[0]));
+  }
+  return src;
+}
+
+/** The location of an offset (or of a node's start), with a YAML path. */
+export function at(src: YamlSource, where: number | Node | null | undefined, path?: string): SourceLocation {
+  const offset = typeof where === 'number' ? where : where?.range?.[0];
+  const loc: SourceLocation = { file: src.file };
+  if (offset !== undefined) {
+    const { line, col } = src.lines.linePos(offset);
+    loc.line = line;
+    loc.col = col;
+  }
+  if (path) loc.path = path;
+  return loc;
+}
+
+/** `a` + `b` → `a.b`; `a` + 2 → `a[2]`. */
+export function childPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return parent ? `${parent}.${key}` : key;
+}
+
+// The parser reports an unclosed quote where the file ends; the opening quote is what needs fixing.
+function unclosedQuote(doc: Document.Parsed, errorOffset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const r = node.range;
+      if (r && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && r[1] >= errorOffset) {
+        found = r[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+// The yaml package appends a code frame to some messages; keep the first line.
+function yamlMessage(msg: string): string {
+  return `invalid YAML: ${msg.split('\n')[0]}`;
+}
+
+function syntaxHint(code: string): string {
+  switch (code) {
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation and that every [ { and quote is closed';
+    case 'DUPLICATE_KEY':
+      return 'a key may appear only once in a mapping; remove or merge the duplicate';
+    case 'TAB_AS_INDENT':
+      return 'YAML indentation must use spaces, not tabs';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'a value that contains ": " must be quoted';
+    default:
+      return 'fix the YAML syntax at this position';
+  }
+}
