@@ -10,6 +10,7 @@ import { didYouMean } from './suggest.js';
 /** `input_resources: [ { label: x, http_server: {...} } ]` → label → component. Every resource needs a unique label. */
 export function parseResources(ctx: ComponentContext, kind: ComponentKind, entry: { key: Node; value: Node | null } | undefined): Map<string, ComponentConf> {
   const out = new Map<string, ComponentConf>();
+  const labelLines = new Map<string, number | undefined>();
   if (!entry || isNull(entry.value)) return out;
   const path = `${kind}_resources`;
   if (!isSeq(entry.value)) {
@@ -22,11 +23,15 @@ export function parseResources(ctx: ComponentContext, kind: ComponentKind, entry
     if (!conf) return;
     if (conf.label === undefined) {
       ctx.diags.error(ErrorCode.MissingField, `${kind} resource has no label`, at(ctx.src, item as Node, itemPath), 'add label: NAME, then refer to it with resource: NAME');
-    } else if (out.has(conf.label)) {
-      const first = out.get(conf.label)?.location;
-      const where = locateIn(ctx.src, item as Node, itemPath, 'label', undefined);
-      ctx.diags.error(ErrorCode.InvalidValue, `duplicate ${kind} resource label '${conf.label}'`, where, `labels must be unique; the first is at line ${first?.line ?? '?'}`);
-    } else out.set(conf.label, conf);
+      return;
+    }
+    const where = locateIn(ctx.src, item as Node, itemPath, 'label', undefined);
+    if (out.has(conf.label)) {
+      ctx.diags.error(ErrorCode.InvalidValue, `duplicate ${kind} resource label '${conf.label}'`, where, `labels must be unique; the first is at line ${labelLines.get(conf.label) ?? '?'}`);
+    } else {
+      out.set(conf.label, conf);
+      labelLines.set(conf.label, where.line);
+    }
   });
   return out;
 }
