@@ -10,18 +10,22 @@ import { at, type YamlSource } from './source.js';
 export function locateIn(src: YamlSource, node: Node | null, basePath: string, rel: string, fallback: number | undefined): SourceLocation {
   const path = rel === '' ? basePath : rel.startsWith('[') ? `${basePath}${rel}` : `${basePath}.${rel}`;
   let offset = node?.range?.[0] ?? fallback;
+  // Where the last key found on the way is written: a part that is not
+  // written (a default) is reported at the key of the part that holds it.
+  let holder = fallback;
   let current: Node | null = node;
   for (const seg of segments(rel)) {
     let next: Node | null | undefined;
-    if (typeof seg === 'number' && isSeq(current)) next = current.items[seg] as Node | null;
+    if (typeof seg === 'number' && isSeq(current)) next = current.items[seg] as Node | null | undefined;
     else if (typeof seg === 'string' && isMap(current)) {
       const pair = current.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
       if (pair) {
-        offset = (pair.key as Node).range?.[0] ?? offset;
         next = pair.value as Node | null;
+        holder = (pair.key as Node).range?.[0] ?? holder;
+        if (!next?.range) offset = holder;
       }
     }
-    if (next === undefined) break;
+    if (next === undefined) return at(src, holder ?? offset, path);
     current = next;
     if (next?.range) offset = next.range[0];
   }
