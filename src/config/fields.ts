@@ -85,7 +85,7 @@ export function checkObject(
       else out[spec.name] = v;
     } else if (!spec.optional) {
       const where = present.has(spec.name) ? present.get(spec.name) : anchor;
-      report(ctx, ErrorCode.MissingField, `missing required field '${spec.name}' in ${owner}`, where, childPath(path, spec.name), `add ${spec.name}: ${example(spec)}`);
+      report(ctx, ErrorCode.MissingField, `missing required field '${spec.name}' in ${owner}`, where, childPath(path, spec.name), `add ${spec.name}: ${spec.kind === 'list' ? `[ ${example(spec)} ]` : spec.kind === 'map' ? `{ key: ${example(spec)} }` : example(spec)}`);
       ok = false;
     }
   }
@@ -150,7 +150,7 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
       return node === null ? null : node.toJSON();
     case 'string':
       if (!isScalar(node) || typeof node.value !== 'string') {
-        const quote = isScalar(node) && node.value !== null ? `put it in quotes: ${spec.name}: "${String(node.source ?? node.value)}"` : undefined;
+        const quote = isScalar(node) && node.value !== null ? `put it in quotes: ${lastKey(path, spec.name)}: "${String(node.source ?? node.value)}"` : undefined;
         return wrong('a string', quote);
       }
       value = node.value;
@@ -224,6 +224,12 @@ export function describe(node: Node | null | undefined): string {
     if (typeof v === 'boolean') return `the boolean ${v}`;
   }
   return 'an unsupported value';
+}
+
+// The key a value is written under (`env.PORT` → PORT); list items fall back to the field's name.
+function lastKey(path: string, fallback: string): string {
+  const m = /(?:^|\.)([^.[\]]+)$/.exec(path);
+  return m?.[1] ?? fallback;
 }
 
 function report(ctx: CheckContext, code: ErrorCode, message: string, offset: number | undefined, path: string, hint?: string): void {

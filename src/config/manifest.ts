@@ -25,11 +25,7 @@ const FIELD_FIELDS: FieldSpec[] = [
 
 /** plugin.yaml: Redpanda Connect's fields, plus hotplug's `env` and `instances`. */
 export const MANIFEST_FIELDS: FieldSpec[] = [
-  {
-    name: 'name',
-    type: 'string',
-    check: (v) => (PLUGIN_NAME.test(v as string) ? undefined : `plugin name '${String(v)}' is not usable as a YAML key: it must match /^[a-z][a-z0-9_]*$/ (lower-case letters, digits, underscores; starting with a letter), e.g. my_plugin`),
-  },
+  { name: 'name', type: 'string', description: 'The key pipelines use for the plugin; must match /^[a-z][a-z0-9_]*$/.' },
   { name: 'summary', type: 'string', optional: true },
   { name: 'description', type: 'string', optional: true },
   { name: 'command', type: 'string', kind: 'list', check: (v) => (v === '' ? 'command arguments may not be empty' : undefined) },
@@ -65,12 +61,22 @@ export function checkManifest(text: string, file: string): LoadResult<PluginMani
   if (isScalar(command) && typeof command.value === 'string') {
     const argv = command.value.split(/\s+/).filter(Boolean);
     diags.error(ErrorCode.WrongType, 'command must be a list of arguments, not a shell string', at(src, command, 'command'), `write command: ${JSON.stringify(argv)} (it is run directly, without a shell)`);
-    root.delete('command');
-    root.set('command', src.doc.createNode(argv));
+    const pair = root.items.find((p) => isScalar(p.key) && p.key.value === 'command');
+    if (pair) pair.value = src.doc.createNode(argv);
   }
   const conf = checkObject(ctx, root, MANIFEST_FIELDS, '', 'plugin.yaml', 0);
   if (isSeq(command) && command.items.length === 0) {
     diags.error(ErrorCode.InvalidValue, 'command is empty', at(src, command, 'command'), 'write command: ["node", "main.js"]');
+  }
+  const nameNode = root.get('name', true) as Node | undefined;
+  if (isScalar(nameNode) && typeof nameNode.value === 'string' && !PLUGIN_NAME.test(nameNode.value)) {
+    const fixed = nameNode.value.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '');
+    diags.error(
+      ErrorCode.InvalidValue,
+      `plugin name '${nameNode.value}' is not usable as a YAML key in pipelines: it must match /^[a-z][a-z0-9_]*$/`,
+      at(src, nameNode, 'name'),
+      `use lower-case letters, digits and underscores, starting with a letter${fixed ? `, e.g. name: ${fixed}` : ''}`,
+    );
   }
   const fields = checkFieldDefs(ctx, root);
   if (conf === INVALID || diags.errorCount > 0 || !fields) return { value: undefined, diagnostics: diags.sorted() };

@@ -23,7 +23,7 @@ export function parseYaml(text: string, file: string, diags: Diagnostics): YamlS
   const doc = parseDocument(text, { keepSourceTokens: true, lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src: YamlSource = { file, text, doc, lines };
   for (const e of doc.errors) {
-    const offset = e.code === 'MISSING_CHAR' && e.message.includes('quote') ? (unclosedQuote(doc, e.pos[0]) ?? e.pos[0]) : e.pos[0];
+    const offset = (e.message.includes('quote') ? unclosedQuote(doc, e.pos[0]) : undefined) ?? (/^Flow (map|sequence)/.test(e.message) ? unclosedFlow(doc, e.pos[0]) : undefined) ?? e.pos[0];
     diags.error(ErrorCode.YamlSyntax, yamlMessage(e.message), at(src, offset), syntaxHint(e.code));
   }
   for (const w of doc.warnings) {
@@ -64,6 +64,17 @@ function unclosedQuote(doc: Document.Parsed, errorOffset: number): number | unde
       return undefined;
     },
   });
+  return found;
+}
+
+// Likewise an unclosed [ or {: point at the innermost one still open where the error is.
+function unclosedFlow(doc: Document.Parsed, errorOffset: number): number | undefined {
+  let found: number | undefined;
+  const check = (node: { flow?: boolean; range?: [number, number, number] | null }): void => {
+    const r = node.range;
+    if (node.flow && r && r[0] < errorOffset && r[1] >= errorOffset && (found === undefined || r[0] > found)) found = r[0];
+  };
+  visit(doc, { Map: (_k, node) => check(node), Seq: (_k, node) => check(node) });
   return found;
 }
 

@@ -18,7 +18,7 @@ const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?
   },
   {
     file: 'yaml-syntax-many.yaml',
-    expect: ['E_YAML_SYNTAX 3:1', 'E_YAML_SYNTAX 4:1'],
+    expect: ['E_YAML_SYNTAX 2:16', 'E_YAML_SYNTAX 4:1'],
     hints: ['indentation', 'not tabs'],
   },
   {
