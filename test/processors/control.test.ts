@@ -85,7 +85,7 @@ test('switch: first passing case takes the message; cases process their messages
     { check: query((b, i) => b[i]!.text().length > 2), processors: [conf('append', '!')], fallthrough: false },
   ]);
   const out = await p.processBatch(batchOf('ax', 'bbb', 'c', 'ayy'));
-  assert.deepEqual(textsOf(out), [['AX', 'AYY', 'bbb!', 'c']]);
+  assert.deepEqual(textsOf(out), [['AX', 'bbb!', 'c', 'AYY']], 'one-to-one case outputs keep their input positions');
   assert.deepEqual(seen, [['ax', 'ayy']]);
 });
 
@@ -156,4 +156,9 @@ test('a message flagged inside a composite keeps flowing (the stream keeps runni
   const out = await build('for_each', [conf('fail_if', 'x'), conf('upper', {})]).processBatch([m]);
   assert.equal(out[0]![0]!.text(), 'X');
   assert.equal(out[0]![0]!.error, 'failed on x');
+});
+
+test('switch: a case whose processors change the message count keeps its output together at its first position', async () => {
+  const p = build('switch', [{ check: query((b, i) => b[i]!.text().startsWith('x')), processors: [conf('archive', { format: 'lines', path: '' })], fallthrough: false }]);
+  assert.deepEqual(textsOf(await p.processBatch(batchOf('a', 'x1', 'b', 'x2'))), [['a', 'x1\nx2', 'b']]);
 });

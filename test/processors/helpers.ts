@@ -1,4 +1,4 @@
-import { Message, createSilentLogger, type Logger, type Batch, type BuildContext, type ComponentConf, type Processor, type ProcessorDef } from '../../src/core/index.js';
+import { Message, createSilentLogger, type Logger, type Value, type Batch, type BuildContext, type ComponentConf, type Processor, type ProcessorDef } from '../../src/core/index.js';
 import { batchProcessorDefs } from '../../src/pipeline/processors/index.js';
 import type { InterpolationLike, MappingLike, QueryLike } from '../../src/pipeline/processors/expr.js';
 
@@ -113,7 +113,7 @@ export function textsOf(batches: Batch[]): string[][] {
   return batches.map((b) => b.map((m) => m.text()));
 }
 
-export function query(fn: (batch: Batch, index: number) => unknown): QueryLike {
+export function query(fn: (batch: Batch, index: number) => Value): QueryLike {
   return { evaluate: fn };
 }
 

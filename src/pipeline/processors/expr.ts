@@ -1,20 +1,16 @@
 import { errorMessage, type Batch, type Message } from '../../core/index.js';
+import type { Interpolation, Mapping, Query } from '../../expr/index.js';
 
 /**
- * The shapes of src/expr's compiled objects as the processors use them. The
- * config loader compiles `interpolated` and `expression` fields once at load;
- * processors only evaluate, per message, in the context of its batch.
+ * What the processors use of src/expr's compiled objects. The config loader
+ * compiles `interpolated` and `expression` fields once at load; processors
+ * only evaluate, per message, in the context of its batch. Evaluation throws
+ * ExprRuntimeError, which processors turn into the message's error flag.
  * A plain string stands for a constant interpolation (handy for defaults).
  */
-export interface QueryLike {
-  evaluate(batch: Batch, index: number): unknown;
-}
-export interface InterpolationLike {
-  str(batch: Batch, index: number): string;
-}
-export interface MappingLike {
-  apply(batch: Batch, index: number): Message | null;
-}
+export type QueryLike = Pick<Query, 'evaluate'>;
+export type InterpolationLike = Pick<Interpolation, 'str'>;
+export type MappingLike = Pick<Mapping, 'apply'>;
 
 export type InterpolatedField = InterpolationLike | string;
 

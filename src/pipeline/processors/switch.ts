@@ -1,4 +1,4 @@
-import type { Batch, ComponentConf, Processor, ProcessorDef } from '../../core/index.js';
+import type { ComponentConf, Message, Processor, ProcessorDef } from '../../core/index.js';
 import { closeAll, onceClose, runAll } from './exec.js';
 import { checkBool, flag, type QueryLike } from './expr.js';
 
@@ -14,9 +14,10 @@ interface CaseConf {
  * the case's output also runs through the next case's processors without
  * that case's check. A case without check takes everything that reaches it.
  * Messages no case takes pass unchanged. A failing check flags the message,
- * which then skips the remaining cases. The result is one batch: case outputs
- * in case order, then the messages no case took (so order may change, as in
- * Redpanda Connect).
+ * which then skips the remaining cases. The result is one batch in input
+ * order as far as it can be told: where a case's processors give one message
+ * per message, each takes its input's place; otherwise the case's output sits
+ * where its first input was. (Redpanda Connect makes no order promise here.)
  */
 export const switchDef: ProcessorDef = {
   spec: {
@@ -39,33 +40,52 @@ export const switchDef: ProcessorDef = {
     const children: Processor[] = cases.flatMap((c) => c.procs);
     return {
       async processBatch(batch) {
-        const result: Batch = [];
-        let remaining: Batch = batch;
-        let carried: Batch = [];
+        const result: Slotted[] = [];
+        let remaining: Slotted[] = batch.map((msg, slot) => ({ msg, slot }));
+        let carried: Slotted[] = [];
         for (const kase of cases) {
-          const passed: Batch = carried;
-          const failed: Batch = [];
-          remaining.forEach((msg, i) => {
+          const passed: Slotted[] = carried;
+          const failed: Slotted[] = [];
+          const tested = remaining.map((e) => e.msg);
+          remaining.forEach((entry, i) => {
             let take: boolean;
             try {
-              take = kase.check === undefined || checkBool(kase.check, remaining, i);
+              take = kase.check === undefined || checkBool(kase.check, tested, i);
             } catch (err) {
-              flag(msg, err);
-              result.push(msg);
+              flag(entry.msg, err);
+              result.push(entry);
               return;
             }
-            (take ? passed : failed).push(msg);
+            (take ? passed : failed).push(entry);
           });
           carried = [];
           remaining = failed;
           if (passed.length === 0) continue;
-          const outs = (await runAll(kase.procs, [passed])).flat();
-          (kase.fallthrough ? carried : result).push(...outs);
+          const outs = (await runAll(kase.procs, [passed.map((e) => e.msg)])).flat();
+          (kase.fallthrough ? carried : result).push(...reslot(passed, outs));
         }
         result.push(...remaining, ...carried);
-        return result.length === 0 ? [] : [result];
+        // Stable sort by the input position each output stands in for.
+        result.sort((a, b) => a.slot - b.slot);
+        return result.length === 0 ? [] : [result.map((e) => e.msg)];
       },
       close: onceClose(() => closeAll(children)),
     };
   },
 };
+
+interface Slotted {
+  msg: Message;
+  /** The input position this message stands in for. */
+  slot: number;
+}
+
+/**
+ * One output per input (the usual case) takes its input's position; any
+ * other shape keeps the case's outputs together at its first input's position.
+ */
+function reslot(inputs: Slotted[], outs: Message[]): Slotted[] {
+  if (outs.length === inputs.length) return outs.map((msg, i) => ({ msg, slot: (inputs[i] as Slotted).slot }));
+  const first = Math.min(...inputs.map((e) => e.slot));
+  return outs.map((msg) => ({ msg, slot: first }));
+}
