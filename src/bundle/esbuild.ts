@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { ErrorCode, HotplugError } from '../core/errors.js';
+
+/**
+ * ESM output that still hosts CommonJS dependencies (grpc-js, pino, ...):
+ * they call `require` for Node built-ins and read `__dirname`, neither of
+ * which exists in an ES module, so the bundle defines them once up front
+ * under private names.
+ */
+const CJS_SHIM = [
+  "import { createRequire as __hpCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __hpFileURLToPath } from 'node:url';",
+  "import { dirname as __hpDirnameOf } from 'node:path';",
+  'const require = __hpCreateRequire(import.meta.url);',
+  'const __hpFilename = __hpFileURLToPath(import.meta.url);',
+  'const __hpDirname = __hpDirnameOf(__hpFilename);',
+].join('\n');
+
+/**
+ * Packages that must stay out of a bundle. esbuild ships a native binary and
+ * is only needed to compile `.ts` plugins, which a bundle has already
+ * precompiled; pino-pretty is for dev mode on a TTY (production logs JSON).
+ */
+export const EXTERNAL_PACKAGES = ['esbuild', 'pino-pretty', 'fsevents'];
+
+export interface BundleJsOptions {
+  /** Absolute entry file (TS or JS), or `contents` with `resolveDir`. */
+  entry?: string;
+  contents?: { text: string; resolveDir: string };
+  /** Absolute output file. */
+  outfile: string;
+  /** The hotplug repo, whose node_modules resolve bare imports. */
+  repoRoot: string;
+  /** Where paths in comments are made relative to; fixed so output does not depend on the caller's cwd. */
+  workingDir: string;
+  alias?: Record<string, string>;
+}
+
+/** Bundles one entry into one self-contained ES module for Node 20 (platform node, format esm). */
+export async function bundleJs(opts: BundleJsOptions): Promise<void> {
+  const esbuild = await import('esbuild');
+  try {
+    await esbuild.build({
+      ...(opts.entry !== undefined ? { entryPoints: [opts.entry] } : {}),
+      ...(opts.contents !== undefined
+        ? { stdin: { contents: opts.contents.text, resolveDir: opts.contents.resolveDir, loader: 'ts', sourcefile: 'hotplug-entry.ts' } }
+        : {}),
+      outfile: opts.outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      absWorkingDir: opts.workingDir,
+      nodePaths: [join(opts.repoRoot, 'node_modules')],
+      external: EXTERNAL_PACKAGES,
+      banner: { js: CJS_SHIM },
+      define: { __dirname: '__hpDirname', __filename: '__hpFilename' },
+      alias: opts.alias ?? {},
+      minifySyntax: true,
+      minifyWhitespace: true,
+      legalComments: 'none',
+      charset: 'utf8',
+      logLevel: 'silent',
+      write: true,
+    });
+  } catch (err) {
+    const failure = err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] };
+    const first = failure.errors?.[0];
+    throw new HotplugError(ErrorCode.Bundle, `esbuild could not bundle ${opts.entry ?? 'the host'}: ${first?.text ?? (err as Error).message}`, {
+      ...(first?.location ? { location: { file: first.location.file, line: first.location.line, col: first.location.column + 1 } } : {}),
+      cause: err,
+    });
+  }
+}

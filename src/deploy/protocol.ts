@@ -1,0 +1,74 @@
+/**
+ * What the local `hotplug deploy` and the agent it runs on the VM say to each
+ * other. The request travels as one base64url JSON argument (no quoting
+ * surprises through the remote shell); the agent answers with JSON lines on
+ * stdout, the last of which is a `result` or an `error`.
+ */
+
+export type ServiceManagerKind = 'systemd' | 'supervised';
+
+export interface AgentRequestBase {
+  /** Absolute deploy dir on the VM. */
+  dir: string;
+  /** How to run the service: systemd when the VM runs it (and we are root), else a supervised process. */
+  manager: 'auto' | ServiceManagerKind;
+  /** systemd unit name without `.service`. */
+  service: string;
+  /** How long a release gets to answer GET /ready. */
+  readyTimeoutMs: number;
+}
+
+export interface DeployRequest extends AgentRequestBase {
+  op: 'deploy';
+  /** Absolute path of the uploaded bundle on the VM. */
+  bundle: string;
+  /** Written to DIR/hotplug.env; undefined keeps what is there (first deploy: 4195 on 0.0.0.0). */
+  port: number | undefined;
+  host: string | undefined;
+  /** Releases kept besides the current one. */
+  keep: number;
+}
+
+export interface RollbackRequest extends AgentRequestBase {
+  op: 'rollback';
+}
+
+export type AgentRequest = DeployRequest | RollbackRequest;
+
+export interface AgentResult {
+  /** The release now serving. */
+  release: string;
+  /** The release that served before (undefined on a first deploy). */
+  previous: string | undefined;
+  port: number;
+  /** The listen address from DIR/hotplug.env. */
+  host: string;
+  manager: ServiceManagerKind;
+  /** Releases removed to keep the count down. */
+  pruned: string[];
+}
+
+export interface AgentFailure {
+  /** `not_ready`: the new release never answered /ready (see rolledBackTo); `failed`: anything else. */
+  kind: 'not_ready' | 'failed';
+  message: string;
+  hint?: string;
+  /** The release serving after an automatic rollback, and whether it answered /ready again. */
+  rolledBackTo?: string;
+  rollbackReady?: boolean;
+  /** The last lines the failing release logged. */
+  logTail?: string;
+}
+
+export type AgentEvent =
+  | { event: 'step'; message: string }
+  | { event: 'result'; result: AgentResult }
+  | { event: 'error'; failure: AgentFailure };
+
+export function encodeRequest(req: AgentRequest): string {
+  return Buffer.from(JSON.stringify(req)).toString('base64url');
+}
+
+export function decodeRequest(arg: string): AgentRequest {
+  return JSON.parse(Buffer.from(arg, 'base64url').toString('utf8')) as AgentRequest;
+}
