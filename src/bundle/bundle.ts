@@ -26,6 +26,8 @@ export interface BundleOptions {
    * `run FUNCTIONS_DIR --port N --host H`.
    */
   hostEntry?: string;
+  /** The Python SDK package folder (`hotplug/`) to ship; default `src/sdk/python/hotplug` of repoRoot. */
+  pythonSdk?: string;
   /** Human-readable lines (what was built, the size). */
   log?: (line: string) => void;
   /** Where a progress line is drawn, when it is a TTY (e.g. process.stderr). */
@@ -92,7 +94,7 @@ export async function bundle(opts: BundleOptions): Promise<BundleResult> {
       files.push({ path: `${BundleLayout.functions}/${f.rel}`, data: text !== undefined ? Buffer.from(text) : await readSource(f), executable: f.executable });
     }
     const python = plans.some((p) => p.manifest.language === 'python');
-    files.push(...(await pythonSdk(repoRoot, python)));
+    files.push(...(await pythonSdk(resolve(opts.pythonSdk ?? join(repoRoot, 'src', 'sdk', 'python', 'hotplug')), python)));
     files.push({ path: BundleLayout.start, data: Buffer.from(startScript()), executable: true });
     files.push({ path: BundleLayout.unit, data: Buffer.from(systemdUnit({ dir: DEFAULT_DEPLOY_DIR })), executable: false });
 
@@ -127,8 +129,7 @@ function sdkAlias(repoRoot: string): Record<string, string> {
   return existsSync(sdk) ? { 'hotplug/sdk': sdk } : {};
 }
 
-async function pythonSdk(repoRoot: string, needed: boolean): Promise<BundleFile[]> {
-  const dir = join(repoRoot, 'src', 'sdk', 'python', 'hotplug');
+async function pythonSdk(dir: string, needed: boolean): Promise<BundleFile[]> {
   if (!existsSync(dir)) {
     if (!needed) return [];
     throw new HotplugError(ErrorCode.Bundle, `the Python SDK is missing at ${dir}, and this functions dir has Python plugins`, {
