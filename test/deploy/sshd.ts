@@ -1,0 +1,112 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { freePort, poll, tempDir, type Cleanup } from './helpers.js';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export interface TestSshd {
+  port: number;
+  /** `user@127.0.0.1` for the current user. */
+  to: string;
+  identity: string;
+  /** known_hosts holding this server's host key. */
+  knownHosts: string;
+  /** known_hosts holding some other key for the same address: must be refused. */
+  wrongKnownHosts: string;
+  log(): string;
+}
+
+function keygen(file: string): void {
+  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hotplug-test', '-f', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
+}
+
+/**
+ * A real OpenSSH server on 127.0.0.1 for one test: its own host key, an
+ * authorized_keys with a freshly generated client key, run in the foreground
+ * (-D) as the current user and killed when the test ends.
+ */
+export async function startSshd(t: Cleanup): Promise<TestSshd> {
+  const dir = await tempDir(t, 'hotplug-sshd-');
+  await chmod(dir, 0o700);
+  keygen(join(dir, 'host_key'));
+  keygen(join(dir, 'client_key'));
+  keygen(join(dir, 'other_host_key'));
+  await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_key.pub')));
+  // sshd insists on its privilege separation directory even when it never drops privileges.
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  const user = process.env['USER'] ?? (spawnSync('id', ['-un'], { encoding: 'utf8' }).stdout.trim() || 'root');
+
+  let lastErr = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const config = join(dir, 'sshd_config');
+    await writeFile(
+      config,
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(dir, 'host_key')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'PidFile none',
+        'PubkeyAuthentication yes',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        'StrictModes no',
+        'UsePAM no',
+        `AllowUsers ${user}`,
+        'LogLevel VERBOSE',
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    t.after(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    });
+    const up = await poll(
+      'sshd to listen',
+      async () => {
+        if (child.exitCode !== null) return false;
+        return (await canConnect(port)) ? true : undefined;
+      },
+      10_000,
+    );
+    if (!up) {
+      lastErr = log;
+      continue;
+    }
+    const hostKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
+    const otherKey = (await readFile(join(dir, 'other_host_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
+    await writeFile(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`);
+    await writeFile(join(dir, 'wrong_known_hosts'), `[127.0.0.1]:${port} ${otherKey}\n`);
+    return {
+      port,
+      to: `${user}@127.0.0.1`,
+      identity: join(dir, 'client_key'),
+      knownHosts: join(dir, 'known_hosts'),
+      wrongKnownHosts: join(dir, 'wrong_known_hosts'),
+      log: () => log,
+    };
+  }
+  throw new Error(`sshd did not start:\n${lastErr}`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
