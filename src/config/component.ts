@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { ErrorCode } from '../core/errors.js';
-import type { ComponentConf, ComponentKind } from '../core/spec.js';
+import type { ComponentConf, ComponentKind, ComponentSpec } from '../core/spec.js';
 import type { ComponentCatalog } from './catalog.js';
 import { checkObject, checkValue, describe, INVALID, isNull, type CheckContext } from './fields.js';
 import { locateIn } from './locate.js';
@@ -81,6 +81,7 @@ export function parseComponent(ctx: ComponentContext, node: Node | null, kind: C
   const typePath = childPath(path, type);
   const valueNode = pair.value as Node | null;
   let config: unknown;
+  let lint: ComponentSpec['lint'];
   if (type === 'resource') {
     if (!isScalar(valueNode) || typeof valueNode.value !== 'string' || valueNode.value === '') {
       return fail(ErrorCode.WrongType, `expected a resource label, got ${describe(valueNode)}`, valueNode?.range?.[0] ?? keyAt, typePath, `write resource: NAME, naming a label in ${kind}_resources`);
@@ -90,21 +91,30 @@ export function parseComponent(ctx: ComponentContext, node: Node | null, kind: C
   } else {
     const spec = ctx.catalog.lookup(kind, type);
     if (!spec) return fail(ErrorCode.UnknownComponent, unknownMessage(ctx.catalog, kind, type), keyAt, typePath, unknownHint(ctx.catalog, kind, type));
+    lint = spec.lint?.bind(spec);
     if (spec.value) config = isNull(valueNode) && spec.value.default !== undefined
       ? checkValue(ctx, ctx.src.doc.createNode(spec.value.default) as Node, spec.value, typePath, keyAt, true)
       : valueNode === null ? missingValue(ctx, type, keyAt, typePath) : checkValue(ctx, valueNode, spec.value, typePath, keyAt);
     else if (spec.fields) config = checkObject(ctx, valueNode, spec.fields, typePath, type, keyAt);
     else config = valueNode === null ? {} : valueNode.toJSON();
   }
-  if (!ok || config === INVALID) return undefined;
+  if (config === INVALID) return undefined;
   const src = ctx.src;
+  const locate = (rel: string) => locateIn(src, valueNode, typePath, rel, keyAt);
+  // Cross-field checks run only on a config whose fields all passed.
+  for (const problem of lint ? lint(config) : []) {
+    const report = problem.severity === 'warning' ? ctx.diags.warn : ctx.diags.error;
+    report.call(ctx.diags, ErrorCode.InvalidValue, problem.message, locate(problem.path), problem.hint);
+    if (problem.severity === 'error') ok = false;
+  }
+  if (!ok) return undefined;
   const conf: ComponentConf = {
     kind,
     type,
     config,
     processors,
     location: at(src, keyAt, typePath),
-    locate: (rel) => locateIn(src, valueNode, typePath, rel, keyAt),
+    locate,
   };
   if (label !== undefined) conf.label = label;
   return conf;

@@ -1,11 +1,9 @@
+import { compileInterpolation, compileMapping, compileQuery } from '../expr/index.js';
 import type { ExprCompilers } from './expressions.js';
 
-/**
- * Placeholder until src/expr lands: keeps the source text. Replaced by the
- * real compilers (compileInterpolation, compileQuery, compileMapping).
- */
+/** The expression language of src/expr; errors are ExprSyntaxErrors carrying line, col and offset. */
 export const defaultExprCompilers: ExprCompilers = {
-  interpolation: (source) => source,
-  query: (source) => source,
-  mapping: (source) => source,
+  interpolation: compileInterpolation,
+  query: compileQuery,
+  mapping: compileMapping,
 };

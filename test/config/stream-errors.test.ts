@@ -10,7 +10,7 @@ const catalog = createCatalog(testSpecs, [upperPlugin]);
 const env = (name: string): string | undefined => ({ HOTPLUG_TEST_HOST: '' })[name];
 
 /** Each bad fixture and every diagnostic it must produce, in file order: `CODE line:col path`, plus hints. */
-const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?: string[] }> = [
+const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?: string[]; realExpr?: boolean }> = [
   {
     file: 'yaml-syntax.yaml',
     expect: ['E_YAML_SYNTAX 3:11'],
@@ -120,12 +120,31 @@ const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?
     ],
     messages: ['invalid mapping: unexpected @@', 'invalid mapping', 'invalid mapping', 'invalid interpolation'],
   },
+  {
+    // The same through src/expr's real compilers: each error points at the offending character.
+    file: 'expressions-real.yaml',
+    realExpr: true,
+    expect: [
+      'E_EXPRESSION 3:31 input.generate.mapping',
+      'E_EXPRESSION 6:32 pipeline.processors[0].mapping',
+      'E_EXPRESSION 9:18 pipeline.processors[1].mapping',
+      'E_EXPRESSION 11:33 pipeline.processors[2].log.message',
+      'E_EXPRESSION 13:27 pipeline.processors[3].switch[0].check',
+    ],
+    messages: [
+      "invalid mapping: unknown method 'upcase'",
+      "invalid mapping: expected an expression, got ')'",
+      "invalid mapping: unknown function 'uppercas'",
+      "invalid interpolation: expected an expression, got '}'",
+      "invalid expression: expected an expression, got '=='",
+    ],
+  },
 ];
 
 for (const c of cases) {
   test(`bad pipeline ${c.file}`, () => {
     const file = join(FIXTURES, 'pipelines/bad', c.file);
-    const res = readStream(file, { catalog, env, expr: markerCompilers });
+    const res = readStream(file, { catalog, env, ...(!c.realExpr && { expr: markerCompilers }) });
     assert.equal(res.value, undefined);
     assert.deepEqual(res.diagnostics.map(brief), c.expect);
     for (const d of res.diagnostics) assert.equal(d.location?.file, file);

@@ -117,3 +117,43 @@ test('an empty file and a non-object file are reported at their start', () => {
   assert.deepEqual(list.diagnostics.map(brief), ['E_MISSING_FIELD 1:1']);
   assert.match(list.diagnostics[0]?.message ?? '', /expected a pipeline object, got a list/);
 });
+
+test('with the default compilers, interpolated and expression fields hold compiled src/expr objects', () => {
+  const text = 'input:\n  generate:\n    mapping: root = "hi"\noutput:\n  http_client:\n    url: http://h/${! "x" }\n';
+  const res = checkStream(text, '/x/real.yaml', { catalog });
+  assert.deepEqual(res.diagnostics, []);
+  const input = res.value?.input.config as { mapping: { apply: unknown } };
+  assert.equal(typeof input.mapping.apply, 'function');
+  const out = res.value?.output.config as { url: { str: unknown; isStatic: boolean }; batching: { processors: unknown[] } };
+  assert.equal(typeof out.url.str, 'function');
+  assert.equal(out.url.isStatic, false);
+});
+
+test("a spec's lint runs on checked configs and its problems are located by path", () => {
+  const specs = [
+    ...testSpecs,
+    {
+      name: 'compress',
+      kind: 'processor' as const,
+      fields: [
+        { name: 'algorithm', type: 'string' as const, enum: ['gzip', 'lz4'] },
+        { name: 'level', type: 'int' as const, default: -1 },
+      ],
+      lint: (config: unknown) => {
+        const c = config as { algorithm: string; level: number };
+        const problems = [];
+        if (c.algorithm === 'lz4' && c.level > 0) problems.push({ severity: 'error' as const, message: 'lz4 takes no level', path: 'level', hint: 'remove level' });
+        if (c.algorithm === 'gzip') problems.push({ severity: 'warning' as const, message: 'gzip is slow', path: '' });
+        return problems;
+      },
+    },
+  ];
+  const text = 'input:\n  http_server: {}\npipeline:\n  processors:\n    - compress: { algorithm: lz4, level: 9 }\n    - compress:\n        algorithm: gzip\noutput:\n  drop: {}\n';
+  const res = checkStream(text, '/x/lint.yaml', { catalog: createCatalog(specs) });
+  assert.equal(res.value, undefined);
+  assert.deepEqual(res.diagnostics.map((d) => `${d.severity} ${brief(d)} ${d.message}`), [
+    'error E_INVALID_VALUE 5:42 pipeline.processors[0].compress.level lz4 takes no level',
+    'warning E_INVALID_VALUE 7:9 pipeline.processors[1].compress gzip is slow',
+  ]);
+  assert.equal(res.diagnostics[0]?.hint, 'remove level');
+});
