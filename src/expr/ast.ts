@@ -34,7 +34,9 @@ export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | 
 /** A mapping statement. */
 export type Statement =
   | { k: 'assign'; pos: number; line: number; target: AssignTarget; value: Node }
-  | { k: 'let'; pos: number; line: number; name: string; value: Node };
+  | { k: 'let'; pos: number; line: number; name: string; value: Node }
+  /** `if cond { statements } else if ... { } else { }` at statement level. */
+  | { k: 'if'; pos: number; line: number; branches: Array<{ cond: Node; body: Statement[] }>; otherwise: Statement[] | undefined };
 
 export type AssignTarget =
   | { k: 'root'; path: string[] }

@@ -50,6 +50,15 @@ export class Lexer {
     this.pos = start;
   }
 
+  save(): { pos: number; prev: Token | undefined } {
+    return { pos: this.pos, prev: this.prev };
+  }
+
+  restore(state: { pos: number; prev: Token | undefined }): void {
+    this.pos = state.pos;
+    this.prev = state.prev;
+  }
+
   next(): Token {
     const tok = this.scan();
     this.prev = tok;

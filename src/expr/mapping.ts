@@ -4,7 +4,7 @@ import type { Statement } from './ast.js';
 import { assignPath, deletePath } from './assign.js';
 import { Compiler } from './compile.js';
 import { ExprRuntimeError } from './errors.js';
-import { Parser } from './parser.js';
+import { MappingParser } from './parse-mapping.js';
 import { asRuntimeError } from './query.js';
 import { Ctx, DELETED, type Eval, NOTHING, type Output, type Result, isObject, kindOf } from './runtime.js';
 
@@ -24,14 +24,7 @@ type Exec = (c: Ctx, out: Output) => void;
 
 /** Compiles mapping statements (the `mapping` processor, `generate.mapping`). Throws ExprSyntaxError. */
 export function compileMapping(src: string): Mapping {
-  const statements = new Parser(src).parseMapping();
-  const declared = new Set<string>();
-  const execs: Exec[] = [];
-  for (const s of statements) {
-    const ev = new Compiler(src, { mapping: true, vars: new Set(declared) }).expr(s.value);
-    execs.push(withLine(s, statement(s, ev)));
-    if (s.k === 'let') declared.add(s.name);
-  }
+  const execs = compileStatements(src, new MappingParser(src).parseMapping(), new Set());
   return {
     apply(batch, index) {
       const msg = batch[index];
@@ -47,6 +40,46 @@ export function compileMapping(src: string): Mapping {
       if (root !== NOTHING) setPayload(m, root as Value);
       return m;
     },
+  };
+}
+
+/** Compiles statements in order; `declared` collects `let` names for the statements after them. */
+function compileStatements(src: string, statements: Statement[], declared: Set<string>): Exec[] {
+  const execs: Exec[] = [];
+  for (const s of statements) {
+    if (s.k === 'if') {
+      execs.push(ifStatement(src, s, declared));
+      continue;
+    }
+    const ev = new Compiler(src, { mapping: true, vars: new Set(declared) }).expr(s.value);
+    execs.push(withLine(s, statement(s, ev)));
+    if (s.k === 'let') declared.add(s.name);
+  }
+  return execs;
+}
+
+function ifStatement(src: string, s: Statement & { k: 'if' }, declared: Set<string>): Exec {
+  const branches = s.branches.map((b) => ({
+    cond: new Compiler(src, { mapping: true, vars: new Set(declared) }).expr(b.cond),
+    body: compileStatements(src, b.body, declared),
+  }));
+  const otherwise = s.otherwise === undefined ? [] : compileStatements(src, s.otherwise, declared);
+  const prefix = `failed if condition (line ${s.line})`;
+  return (c, out) => {
+    for (const b of branches) {
+      let v: Result;
+      try {
+        v = b.cond(c);
+      } catch (err) {
+        throw new ExprRuntimeError(`${prefix}: ${asRuntimeError(err).message}`);
+      }
+      if (v === true) {
+        for (const e of b.body) e(c, out);
+        return;
+      }
+      if (v !== false) throw new ExprRuntimeError(`${prefix}: expected bool value, got ${kindOf(v)}`);
+    }
+    for (const e of otherwise) e(c, out);
   };
 }
 
@@ -66,7 +99,7 @@ function withLine(s: Statement, exec: Exec): Exec {
   };
 }
 
-function statement(s: Statement, ev: Eval): Exec {
+function statement(s: Statement & { k: 'let' | 'assign' }, ev: Eval): Exec {
   if (s.k === 'let') {
     const name = s.name;
     return (c) => {

@@ -1,6 +1,6 @@
 import { syntaxError } from './errors.js';
 import { Lexer, describe, type Token } from './lexer.js';
-import type { AssignTarget, BinaryOp, MatchCase, Node, Statement } from './ast.js';
+import type { BinaryOp, MatchCase, Node } from './ast.js';
 
 /** Binding power of each binary operator, lowest first, as Bloblang orders them. */
 const PRECEDENCE: Record<string, number> = {
@@ -20,13 +20,25 @@ const PRECEDENCE: Record<string, number> = {
 export class Parser {
   private readonly lx: Lexer;
   private tok: Token;
-  private depth = 0;
+  protected depth = 0;
   /** True when newlines were skipped right before the current token (match cases may be separated by them). */
-  private nlBefore = false;
+  protected nlBefore = false;
 
   constructor(src: string, start = 0) {
     this.lx = new Lexer(src, start);
     this.tok = this.lx.next();
+  }
+
+  /** Parser state, for the one place that must try two readings (an `if` statement or an `if` expression). */
+  protected mark(): () => void {
+    const lx = this.lx.save();
+    const { tok, depth, nlBefore } = this;
+    return () => {
+      this.lx.restore(lx);
+      this.tok = tok;
+      this.depth = depth;
+      this.nlBefore = nlBefore;
+    };
   }
 
   get src(): string {
@@ -34,7 +46,7 @@ export class Parser {
   }
 
   /** The current token, skipping newlines when nested. */
-  private peek(): Token {
+  protected peek(): Token {
     while (this.depth > 0 && this.tok.kind === 'nl') {
       this.tok = this.lx.next();
       this.nlBefore = true;
@@ -42,28 +54,28 @@ export class Parser {
     return this.tok;
   }
 
-  private advance(): Token {
+  protected advance(): Token {
     const t = this.peek();
     this.tok = this.lx.next();
     this.nlBefore = false;
     return t;
   }
 
-  private skipNewlines(): void {
+  protected skipNewlines(): void {
     while (this.tok.kind === 'nl') this.tok = this.lx.next();
   }
 
-  private isPunct(text: string): boolean {
+  protected isPunct(text: string): boolean {
     const t = this.peek();
     return t.kind === 'punct' && t.text === text;
   }
 
-  private isIdent(text: string): boolean {
+  protected isIdent(text: string): boolean {
     const t = this.peek();
     return t.kind === 'ident' && t.text === text;
   }
 
-  private expectPunct(text: string, what?: string): Token {
+  protected expectPunct(text: string, what?: string): Token {
     const t = this.peek();
     if (t.kind !== 'punct' || t.text !== text) throw this.error(t, `expected '${text}'${what ? ` ${what}` : ''}, got ${describe(t)}`);
     return this.advance();
@@ -93,86 +105,13 @@ export class Parser {
     return { node, end: t.end };
   }
 
-  /** Mapping statements separated by newlines; a lone expression means `root = <expression>`. */
-  parseMapping(): Statement[] {
-    const out: Statement[] = [];
-    this.skipNewlines();
-    while (this.peek().kind !== 'eof') {
-      out.push(this.parseStatement(out.length === 0));
-      const t = this.peek();
-      if (t.kind === 'eof') break;
-      if (t.kind !== 'nl') throw this.error(t, `expected a new line after the statement, got ${describe(t)}`);
-      this.skipNewlines();
-    }
-    return out;
-  }
-
-  private parseStatement(first: boolean): Statement {
-    const t = this.peek();
-    const line = lineOf(this.src, t.pos);
-    if (t.kind === 'ident' && t.text === 'let') {
-      this.advance();
-      const n = this.advance();
-      if (n.kind !== 'ident' && n.kind !== 'string') throw this.error(n, `expected a variable name after 'let', got ${describe(n)}`);
-      this.expectPunct('=', `after 'let ${n.text}'`);
-      return { k: 'let', pos: t.pos, line, name: n.text, value: this.parseValue() };
-    }
-    if (t.kind === 'ident' && t.text === 'meta') {
-      this.advance();
-      const n = this.peek();
-      if (n.kind === 'punct' && n.text === '(') return this.expressionStatement(t, this.parsePostfix(this.finishCall(t)), first, line);
-      let name: string | undefined;
-      if (n.kind === 'ident' || n.kind === 'string') {
-        name = n.text;
-        this.advance();
-      } else if (!(n.kind === 'punct' && n.text === '=')) {
-        throw this.error(n, `expected a metadata key or '=' after 'meta', got ${describe(n)}`);
-      }
-      this.expectPunct('=', `after 'meta${name === undefined ? '' : ` ${name}`}'`);
-      return { k: 'assign', pos: t.pos, line, target: { k: 'meta', name }, value: this.parseValue() };
-    }
-    const lhs = this.parseExpr();
-    return this.expressionStatement(t, lhs, first, line);
-  }
-
-  private expressionStatement(start: Token, lhs: Node, first: boolean, line: number): Statement {
-    if (this.isPunct('=')) {
-      const target = this.toTarget(lhs);
-      this.advance();
-      return { k: 'assign', pos: start.pos, line, target, value: this.parseValue() };
-    }
-    const t = this.peek();
-    if (!first || (t.kind !== 'eof' && !(t.kind === 'nl' && this.onlyBlankAfter()))) {
-      throw this.error(t, `expected '=' (an assignment such as root = ${'<expression>'}), got ${describe(t)}`);
-    }
-    return { k: 'assign', pos: start.pos, line, target: { k: 'root', path: [] }, value: lhs };
-  }
-
-  private onlyBlankAfter(): boolean {
-    this.skipNewlines();
-    return this.peek().kind === 'eof';
-  }
-
-  private parseValue(): Node {
-    this.skipNewlines();
-    return this.parseExpr();
-  }
-
-  private toTarget(n: Node): AssignTarget {
-    const path: string[] = [];
-    let cur = n;
-    while (cur.k === 'field') {
-      path.unshift(cur.name);
-      cur = cur.target;
-    }
-    if (cur.k === 'root') return { k: 'root', path };
-    if (cur.k === 'ident') return { k: 'root', path: [cur.name, ...path] };
-    if (cur.k === 'this') throw syntaxError(this.src, cur.pos, "cannot assign to 'this' (the input is read-only): assign to 'root' instead");
-    throw syntaxError(this.src, n.pos, "expected an assignment target such as 'root', 'root.a.b', 'meta k' or 'let x' before '='");
-  }
-
   parseExpr(minPrec = 1): Node {
-    let left = this.parseUnary();
+    return this.continueExpr(this.parseUnary(), minPrec);
+  }
+
+  /** Binary operators after an already parsed left operand. */
+  protected continueExpr(first: Node, minPrec = 1): Node {
+    let left = first;
     for (;;) {
       const t = this.peek();
       if (t.kind !== 'punct') break;
@@ -201,7 +140,7 @@ export class Parser {
     return this.parsePostfix(this.parsePrimary());
   }
 
-  private parsePostfix(node: Node): Node {
+  protected parsePostfix(node: Node): Node {
     for (;;) {
       const dot = this.peek();
       if (dot.kind !== 'punct' || dot.text !== '.') return node;
@@ -250,7 +189,7 @@ export class Parser {
     return rest.startsWith(':');
   }
 
-  private finishCall(name: Token): Node {
+  protected finishCall(name: Token): Node {
     return { k: 'call', pos: name.pos, name: name.text, args: this.parseArgs() };
   }
 
@@ -401,10 +340,4 @@ export class Parser {
     if (cases.length === 0) throw this.error(start, "a 'match' needs at least one case");
     return { k: 'match', pos: start.pos, subject, cases };
   }
-}
-
-function lineOf(src: string, pos: number): number {
-  let line = 1;
-  for (let i = 0; i < pos; i++) if (src.charCodeAt(i) === 10) line++;
-  return line;
 }

@@ -33,6 +33,12 @@ const cases: Array<[string, Value, Record<string, Value>]> = [
   ['root = this.nested\nroot.keep = false', { keep: false, drop: 1 }, { k: 'a', t: 'orders' }],
   ['root.a = this.nested\nroot.a.keep = "changed"\nroot.b = this.nested', { a: { keep: 'changed', drop: 1 }, b: { keep: true, drop: 1 } }, { k: 'a', t: 'orders' }],
   ['root.a = {"x": 1}\nlet snap = root.a\nroot.a.x = 2\nroot.snap = $snap', { a: { x: 2 }, snap: { x: 1 } }, { k: 'a', t: 'orders' }],
+  ['root = this\nif this.id > 5 {\n  root.size = "big"\n  meta size = "big"\n} else {\n  root.size = "small"\n}', { ...input, size: 'big' }, { k: 'a', t: 'orders', size: 'big' }],
+  ['if this.id > 50 {\n  root.size = "huge"\n} else if this.id > 5 {\n  root.size = "big"\n} else {\n  root.size = "small"\n}', { size: 'big' }, { k: 'a', t: 'orders' }],
+  ['root.a = 1\nif false { root.a = 2 }', { a: 1 }, { k: 'a', t: 'orders' }],
+  ['if this.name == "ada" {\n  let who = "countess"\n  if this.id == 7 { root.both = $who }\n}', { both: 'countess' }, { k: 'a', t: 'orders' }],
+  ['if this.id > 5 { "big" } else { "small" }', 'big', { k: 'a', t: 'orders' }],
+  ['root = if this.id > 5 { "big" } else { "small" }', 'big', { k: 'a', t: 'orders' }],
 ];
 
 function run(src: string): Message {
@@ -100,4 +106,9 @@ test('a mapping compiled once applies many times with the same result', () => {
   const m = compileMapping('root = this\nroot.n = this.n + 1');
   const b = batchOf({ doc: { n: 1 } });
   for (let i = 0; i < 3; i++) assert.deepEqual(m.apply(b, 0)?.structured(), { n: 2 });
+});
+
+test('an if statement whose condition is not a bool fails with its line', () => {
+  const m = compileMapping('root = this\nif this.name { root.x = 1 }');
+  assert.throws(() => m.apply(batchOf({ doc: { name: 'x' } }), 0), /^ExprRuntimeError: failed if condition \(line 2\): expected bool value, got string/);
 });
