@@ -15,6 +15,8 @@ export type Node =
   | { k: 'call'; pos: number; name: string; args: Node[] }
   | { k: 'method'; pos: number; target: Node; name: string; args: Node[] }
   | { k: 'lambda'; pos: number; param: string; body: Node }
+  /** `name: value` in an argument list. */
+  | { k: 'named'; pos: number; name: string; value: Node }
   | { k: 'binary'; pos: number; op: BinaryOp; left: Node; right: Node }
   | { k: 'not'; pos: number; operand: Node }
   | { k: 'neg'; pos: number; operand: Node }

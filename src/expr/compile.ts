@@ -40,7 +40,7 @@ export class Compiler implements CompileApi {
         return () => v;
       }
       case 'this':
-        return (c) => c.self_();
+        return (c) => c.current();
       case 'root':
         if (!this.opts.mapping) throw this.error(n, "'root' is only available in a mapping: use 'this' to read the input");
         return (c) => {
@@ -67,6 +67,8 @@ export class Compiler implements CompileApi {
         return this.call(n);
       case 'method':
         return this.method(n);
+      case 'named':
+        throw this.error(n, `a named argument (${n.name}: ...) is only allowed in a function or method call`);
       case 'lambda':
         throw this.error(n, `a lambda (${n.param} -> ...) is only allowed as a method argument, e.g. map_each(${n.param} -> ...)`);
       case 'binary':
@@ -121,7 +123,7 @@ export class Compiler implements CompileApi {
         return null;
       };
     }
-    return (c) => getField(c.self_(), name);
+    return (c) => getField(c.current(), name);
   }
 
   private field(n: Node & { k: 'field' }): Eval {
@@ -167,8 +169,9 @@ export class Compiler implements CompileApi {
     if (spec === undefined || !Object.hasOwn(FUNCTIONS, n.name)) {
       throw this.error(n, `unknown function '${n.name}'${didYouMean(n.name, Object.keys(FUNCTIONS))}`);
     }
-    this.checkArity('function', n.name, spec.arity, n);
-    return spec.compile(n.args, this, n);
+    const args = this.positional('function', n.name, spec, n);
+    this.checkArity('function', n.name, spec.arity, n, args.length);
+    return spec.compile(args, this, n);
   }
 
   private method(n: Node & { k: 'method' }): Eval {
@@ -176,12 +179,37 @@ export class Compiler implements CompileApi {
     if (spec === undefined || !Object.hasOwn(METHODS, n.name)) {
       throw this.error(n, `unknown method '${n.name}'${didYouMean(n.name, Object.keys(METHODS))}`);
     }
-    this.checkArity('method', n.name, spec.arity, n);
-    return spec.compile(this.expr(n.target), n.args, this, n);
+    const args = this.positional('method', n.name, spec, n);
+    this.checkArity('method', n.name, spec.arity, n, args.length);
+    return spec.compile(this.expr(n.target), args, this, n);
   }
 
-  private checkArity(kind: string, name: string, [min, max]: [number, number], n: Node & { args: Node[] }): void {
-    const got = n.args.length;
+  /** Named arguments put in parameter order; all named or all positional, as in Bloblang. */
+  private positional(kind: string, name: string, spec: { params?: string[] }, n: Node & { args: Node[] }): Node[] {
+    const named = n.args.filter((a) => a.k === 'named');
+    if (named.length === 0) return n.args;
+    if (named.length !== n.args.length) throw this.error(n.args.find((a) => a.k !== 'named') as Node, `${kind} '${name}': do not mix named and positional arguments`);
+    const params = spec.params;
+    if (params === undefined || params.length === 0) throw this.error(named[0] as Node, `${kind} '${name}' takes no named arguments`);
+    const slots: Array<Node | undefined> = params.map(() => undefined);
+    for (const a of named as Array<Node & { k: 'named' }>) {
+      const i = params.indexOf(a.name);
+      if (i < 0) throw this.error(a, `${kind} '${name}' has no parameter '${a.name}': expected one of ${params.join(', ')}${didYouMean(a.name, params)}`);
+      if (slots[i] !== undefined) throw this.error(a, `${kind} '${name}': parameter '${a.name}' is given twice`);
+      slots[i] = a.value;
+    }
+    let last = slots.length;
+    while (last > 0 && slots[last - 1] === undefined) last--;
+    const out: Node[] = [];
+    for (let i = 0; i < last; i++) {
+      const v = slots[i];
+      if (v === undefined) throw this.error(n, `${kind} '${name}': parameter '${params[i] as string}' is required when later ones are given`);
+      out.push(v);
+    }
+    return out;
+  }
+
+  private checkArity(kind: string, name: string, [min, max]: [number, number], n: Node, got: number): void {
     if (got >= min && got <= max) return;
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw this.error(n, `${kind} '${name}' takes ${want} argument${want === '1' ? '' : 's'}, got ${got}`);

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Value } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import type { Node } from './ast.js';
-import type { CompileApi, FunctionSpec } from './registry.js';
+import { type CompileApi, type FunctionSpec, withParams } from './registry.js';
 import { DELETED, type Eval, NOTHING, type Result, asInt, asString, getField, setField, structuredOf, toText } from './runtime.js';
 
 /** `count(name)` counters: process-wide, as in Redpanda Connect. */
@@ -96,7 +96,7 @@ function nowNanos(): bigint {
 }
 
 /** The function table: the only names a query can call. */
-export const FUNCTIONS: Record<string, FunctionSpec> = Object.assign(Object.create(null) as Record<string, FunctionSpec>, {
+export const FUNCTIONS: Record<string, FunctionSpec> = withParams(Object.assign(Object.create(null) as Record<string, FunctionSpec>, {
   meta: metaString,
   metadata: metadataTyped,
   json,
@@ -138,6 +138,14 @@ export const FUNCTIONS: Record<string, FunctionSpec> = Object.assign(Object.crea
     }
     return out;
   }),
+}), {
+  meta: ['key'],
+  metadata: ['key'],
+  json: ['path'],
+  count: ['name'],
+  env: ['name'],
+  throw: ['why'],
+  range: ['start', 'stop', 'step'],
 });
 
 /** Test hook: counters are process-global by design; tests reset them between cases. */

@@ -172,8 +172,11 @@ export class Parser {
     const args: Node[] = [];
     while (!this.isPunct(')')) {
       const t = this.peek();
-      if (t.kind === 'ident' && this.lookaheadColon()) throw this.error(t, 'named arguments are not supported: pass arguments by position');
-      args.push(this.parseExpr());
+      if (t.kind === 'ident' && this.lookaheadColon()) {
+        this.advance();
+        this.expectPunct(':');
+        args.push({ k: 'named', pos: t.pos, name: t.text, value: this.parseExpr() });
+      } else args.push(this.parseExpr());
       if (this.isPunct(',')) this.advance();
       else if (!this.isPunct(')')) throw this.error(this.peek(), `expected ',' or ')' in the argument list, got ${describe(this.peek())}`);
     }

@@ -15,11 +15,14 @@ export interface CompileApi {
 export interface FunctionSpec {
   /** Minimum and maximum number of arguments. */
   arity: [number, number];
+  /** Parameter names, for named arguments (`range(start: 0, stop: 5)`). */
+  params?: string[];
   compile(args: Node[], cx: CompileApi, call: Node): Eval;
 }
 
 export interface MethodSpec {
   arity: [number, number];
+  params?: string[];
   compile(target: Eval, args: Node[], cx: CompileApi, call: Node): Eval;
 }
 
@@ -45,4 +48,13 @@ export function simpleMethod(arity: [number, number], fn: (v: Result, args: Resu
       }
     },
   };
+}
+
+/** Attaches parameter names to specs of a table. */
+export function withParams<T extends { params?: string[] }>(table: Record<string, T>, names: Record<string, string[]>): Record<string, T> {
+  for (const [name, params] of Object.entries(names)) {
+    const spec = table[name];
+    if (spec !== undefined) spec.params = params;
+  }
+  return table;
 }

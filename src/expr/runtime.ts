@@ -66,7 +66,7 @@ export class Ctx {
   }
 
   /** `this`: the current context value, by default the message's structured payload. */
-  self_(): Result {
+  current(): Result {
     if (this.self === UNSET) this.self = structuredOf(this.msg);
     return this.self;
   }

@@ -153,6 +153,12 @@ const cases: Array<[string, Value]> = [
   ['this.user.exists("email")', true],
   ['[1, 2].append(3)', [1, 2, 3]],
   ['{"a": 1}.merge({"b": 2})', { a: 1, b: 2 }],
+  // named arguments
+  ['range(start: 0, stop: 6, step: 2)', [0, 2, 4]],
+  ['range(stop: 3, start: 1)', [1, 2]],
+  ['"a-b".replace_all(old: "-", new: "+")', 'a+b'],
+  ['{"a": 1}.format_json(indent: "", no_indent: true)', '{"a":1}'],
+  ['this.nums.map_each(query: x -> x + 1)', [2, 3, 4, 5]],
 ];
 
 process.env.HOTPLUG_EXPR_TEST_VAR = 'set-by-test';
