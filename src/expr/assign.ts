@@ -11,7 +11,7 @@ function indexOf(key: string, arr: Value[]): number | undefined {
 
 /** The container as one this run may change: copied once unless the run made it. */
 function own(out: Output, v: Container): Container {
-  out.owned ??= new WeakSet();
+  out.owned ??= new Set();
   if (out.owned.has(v)) return v;
   const copy: Container = Array.isArray(v) ? [...v] : copyObject(v);
   out.owned.add(copy);
@@ -19,14 +19,13 @@ function own(out: Output, v: Container): Container {
 }
 
 function copyObject(o: { [key: string]: Value }): { [key: string]: Value } {
-  const c: { [key: string]: Value } = {};
-  for (const k of Object.keys(o)) setField(c, k, o[k] as Value);
-  return c;
+  // Spread defines own data properties, so a `__proto__` key stays data.
+  return { ...o };
 }
 
 function fresh(out: Output): { [key: string]: Value } {
   const o = {};
-  out.owned ??= new WeakSet();
+  out.owned ??= new Set();
   out.owned.add(o);
   return o;
 }

@@ -29,13 +29,13 @@ export function compileMapping(src: string): Mapping {
     apply(batch, index) {
       const msg = batch[index];
       if (msg === undefined) throw new ExprRuntimeError(`message index ${index} is outside the batch (size ${batch.length})`);
-      const out: Output = { root: NOTHING, meta: new Map(msg.metadata), owned: undefined };
+      // The copy's own metadata map is what `meta k = ...` changes.
+      const m = msg.copy();
+      const out: Output = { root: NOTHING, meta: m.metadata, owned: undefined };
       const c = new Ctx(batch, index);
       c.out = out;
       for (const e of execs) e(c, out);
       if (out.root === DELETED) return null;
-      const m = msg.copy();
-      m.metadata = out.meta;
       const root = out.root;
       if (root !== NOTHING) setPayload(m, root as Value);
       return m;

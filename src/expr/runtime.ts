@@ -35,7 +35,7 @@ export interface Output {
   root: Result;
   meta: Map<string, Value>;
   /** Containers this run created and nobody else has seen, which assignments may change in place. */
-  owned: WeakSet<object> | undefined;
+  owned: Set<object> | undefined;
 }
 
 /**
