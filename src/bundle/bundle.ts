@@ -95,13 +95,15 @@ export async function bundle(opts: BundleOptions): Promise<BundleResult> {
     }
     const python = plans.some((p) => p.manifest.language === 'python');
     files.push(...(await pythonSdk(resolve(opts.pythonSdk ?? join(repoRoot, 'src', 'sdk', 'python', 'hotplug')), python)));
+    const version = await hotplugVersion(repoRoot);
+    files.push({ path: BundleLayout.packageJson, data: Buffer.from(packageJson(version)), executable: false });
     files.push({ path: BundleLayout.start, data: Buffer.from(startScript()), executable: true });
     files.push({ path: BundleLayout.unit, data: Buffer.from(systemdUnit({ dir: DEFAULT_DEPLOY_DIR })), executable: false });
 
     progress.step('packing');
     const { archive, manifest } = packBundle(files, {
       format: 1,
-      hotplug: await hotplugVersion(repoRoot),
+      hotplug: version,
       node: `>=${MIN_NODE_MAJOR}`,
       python,
       plugins: plans.map((p) => p.manifest),
@@ -138,6 +140,11 @@ async function pythonSdk(dir: string, needed: boolean): Promise<BundleFile[]> {
   }
   const files = await collectFunctions(dir);
   return Promise.all(files.map(async (f) => ({ path: `${BundleLayout.pythonSdk}/hotplug/${f.rel}`, data: await readSource(f), executable: false })));
+}
+
+/** What the host reads about itself (its version); no dependencies, since everything is bundled. */
+function packageJson(version: string): string {
+  return `${JSON.stringify({ name: 'hotplug-bundle', version, private: true, type: 'module', engines: { node: `>=${MIN_NODE_MAJOR}` } }, null, 2)}\n`;
 }
 
 async function hotplugVersion(repoRoot: string): Promise<string> {

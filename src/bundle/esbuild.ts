@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { ErrorCode, HotplugError } from '../core/errors.js';
 
 /**
@@ -17,11 +18,30 @@ const CJS_SHIM = [
 ].join('\n');
 
 /**
- * Packages that must stay out of a bundle. esbuild ships a native binary and
- * is only needed to compile `.ts` plugins, which a bundle has already
- * precompiled; pino-pretty is for dev mode on a TTY (production logs JSON).
+ * Packages left out of a bundle: pino-pretty is for dev mode on a TTY
+ * (production logs JSON lines), fsevents is macOS-only.
  */
-export const EXTERNAL_PACKAGES = ['esbuild', 'pino-pretty', 'fsevents'];
+export const EXTERNAL_PACKAGES = ['pino-pretty', 'fsevents'];
+
+/**
+ * esbuild ships a native binary, so it cannot travel inside a bundle; the
+ * host only needs it to compile `.ts` plugins, which a bundle has already
+ * precompiled. It is replaced by a module whose functions explain that.
+ */
+const ESBUILD_STUB = `
+const fail = () => { throw new Error('this hotplug bundle cannot compile TypeScript at runtime: TS plugins are precompiled by \`hotplug bundle\`; rebuild the bundle'); };
+export const build = fail, context = fail, transform = fail, buildSync = fail, transformSync = fail, formatMessages = fail, analyzeMetafile = fail;
+export const version = 'stub';
+export default { build, context, transform, buildSync, transformSync, formatMessages, analyzeMetafile, version };
+`;
+
+const stubEsbuild: Plugin = {
+  name: 'hotplug-stub-esbuild',
+  setup(b) {
+    b.onResolve({ filter: /^esbuild$/ }, () => ({ path: 'esbuild', namespace: 'hotplug-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'hotplug-stub' }, () => ({ contents: ESBUILD_STUB, loader: 'js' }));
+  },
+};
 
 export interface BundleJsOptions {
   /** Absolute entry file (TS or JS), or `contents` with `resolveDir`. */
@@ -56,6 +76,7 @@ export async function bundleJs(opts: BundleJsOptions): Promise<void> {
       banner: { js: CJS_SHIM },
       define: { __dirname: '__hpDirname', __filename: '__hpFilename' },
       alias: opts.alias ?? {},
+      plugins: [stubEsbuild],
       minifySyntax: true,
       minifyWhitespace: true,
       legalComments: 'none',

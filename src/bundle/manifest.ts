@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { TarEntry } from './tar.js';
 
-/** The bundle layout: fixed names the start script, the unit and the deploy agent rely on. */
+/**
+ * The bundle layout: fixed names the start script, the unit and the deploy
+ * agent rely on. The host's compiled code finds its resources the way it does
+ * in the repo — three folders up from its own file is the repo root, where
+ * package.json and src/sdk/python live — and a bundled host's every module
+ * shares one file, so the bundle mirrors those places: the host sits three
+ * folders deep and the bundle root stands in for the repo root.
+ */
 export const BundleLayout = {
   manifest: 'manifest.json',
   start: 'start',
   unit: 'hotplug.service',
-  host: 'host/hotplug.mjs',
+  host: 'dist/src/host/hotplug.mjs',
+  packageJson: 'package.json',
   functions: 'functions',
-  pythonSdk: 'sdk/python',
+  pythonSdk: 'src/sdk/python',
 } as const;
 
 /** The lowest Node.js major the bundled host runs on (esbuild targets it too). */

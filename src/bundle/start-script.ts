@@ -1,4 +1,4 @@
-import { MIN_NODE_MAJOR } from './manifest.js';
+import { BundleLayout, MIN_NODE_MAJOR } from './manifest.js';
 
 /**
  * The bundle's `./start`: bash, because it must find and check Node before
@@ -8,6 +8,7 @@ import { MIN_NODE_MAJOR } from './manifest.js';
  * release even after `current` is switched to another one.
  */
 export function startScript(): string {
+  const { host, pythonSdk, functions } = BundleLayout;
   return `#!/usr/bin/env bash
 # Runs this bundle's hotplug host in production mode (JSON logs, no hot reload).
 # Usage: ./start [--port N] [--host ADDR]
@@ -38,11 +39,10 @@ if ! [ "\${version%%.*}" -ge ${MIN_NODE_MAJOR} ] 2>/dev/null; then
   exit 1
 fi
 export NODE_ENV=production
-export HOTPLUG_PYTHON_SDK="$here/sdk/python"
-export PYTHONPATH="$here/sdk/python\${PYTHONPATH:+:$PYTHONPATH}"
-args=(run "$here/functions")
+export PYTHONPATH="$here/${pythonSdk}\${PYTHONPATH:+:$PYTHONPATH}"
+args=(run "$here/${functions}")
 if [ -n "$port" ]; then args+=(--port "$port"); fi
 if [ -n "$host" ]; then args+=(--host "$host"); fi
-exec "$node" "$here/host/hotplug.mjs" "\${args[@]}"
+exec "$node" "$here/${host}" "\${args[@]}"
 `;
 }

@@ -19,7 +19,7 @@ test('bundle ships the host, precompiled TS plugins, Python plugins and the SDK,
 
   const { manifest, entries } = openBundle(bytes);
   const paths = manifest.files.map((f) => f.path);
-  for (const p of ['start', 'hotplug.service', 'host/hotplug.mjs', 'functions/echo.yaml', 'functions/upper/main.mjs', 'functions/upper/plugin.yaml', 'functions/sentiment/main.py', 'sdk/python/hotplug/__init__.py']) {
+  for (const p of ['start', 'hotplug.service', 'dist/src/host/hotplug.mjs', 'package.json', 'functions/echo.yaml', 'functions/upper/main.mjs', 'functions/upper/plugin.yaml', 'functions/sentiment/main.py', 'src/sdk/python/hotplug/__init__.py']) {
     assert.ok(paths.includes(p), `${p} is in the bundle`);
   }
   for (const p of paths) assert.doesNotMatch(p, /\.ts$|node_modules|__pycache__|\/\.|^functions\/venv|\.env/, `${p} should not be shipped`);
@@ -91,7 +91,7 @@ test('./start runs the unpacked bundle with the repo hidden, and answers over HT
   });
   assert.equal(info.env['NODE_ENV'], 'production');
   assert.equal(info.plugins.find((p) => p.name === 'upper')?.output, 'COMPILED TYPESCRIPT');
-  assert.match(info.plugins.find((p) => p.name === 'sentiment')?.output ?? '', new RegExp(`PYTHONPATH=${release}/sdk/python`));
+  assert.match(info.plugins.find((p) => p.name === 'sentiment')?.output ?? '', new RegExp(`PYTHONPATH=${release}/src/sdk/python`));
 });
 
 test('./start refuses an old Node.js with a clear error', async (t) => {
