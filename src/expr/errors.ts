@@ -48,3 +48,16 @@ export function syntaxError(src: string, offset: number, message: string): ExprS
   const { line, col } = lineCol(src, offset);
   return new ExprSyntaxError(message, line, col, offset);
 }
+
+/**
+ * Runs a compile step; a stack overflow on absurdly large input (a chain of
+ * thousands of operators) becomes a syntax error instead of escaping.
+ */
+export function guardCompile<T>(src: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (err) {
+    if (err instanceof RangeError) throw syntaxError(src, 0, 'expression too large or too deeply nested to compile');
+    throw err;
+  }
+}

@@ -147,8 +147,3 @@ export const FUNCTIONS: Record<string, FunctionSpec> = withParams(Object.assign(
   throw: ['why'],
   range: ['start', 'stop', 'step'],
 });
-
-/** Test hook: counters are process-global by design; tests reset them between cases. */
-export function resetCounters(): void {
-  counters.clear();
-}

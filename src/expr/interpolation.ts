@@ -1,6 +1,7 @@
 import type { Batch } from '../core/message.js';
 import { textEncoder } from '../core/value.js';
 import { Compiler } from './compile.js';
+import { guardCompile } from './errors.js';
 import { Parser } from './parser.js';
 import { asRuntimeError } from './query.js';
 import { Ctx, type Eval, toText } from './runtime.js';
@@ -23,6 +24,10 @@ type Part = string | Eval;
 
 /** Compiles an interpolated string. Throws ExprSyntaxError pointing into `src`. */
 export function compileInterpolation(src: string): Interpolation {
+  return guardCompile(src, () => compileParts(src));
+}
+
+function compileParts(src: string): Interpolation {
   const parts: Part[] = [];
   let lit = '';
   let i = 0;

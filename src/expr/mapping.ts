@@ -3,7 +3,7 @@ import type { Value } from '../core/value.js';
 import type { Statement } from './ast.js';
 import { assignPath, deletePath } from './assign.js';
 import { Compiler } from './compile.js';
-import { ExprRuntimeError } from './errors.js';
+import { ExprRuntimeError, guardCompile } from './errors.js';
 import { MappingParser } from './parse-mapping.js';
 import { asRuntimeError } from './query.js';
 import { Ctx, DELETED, type Eval, NOTHING, type Output, type Result, isObject, kindOf } from './runtime.js';
@@ -24,7 +24,7 @@ type Exec = (c: Ctx, out: Output) => void;
 
 /** Compiles mapping statements (the `mapping` processor, `generate.mapping`). Throws ExprSyntaxError. */
 export function compileMapping(src: string): Mapping {
-  const execs = compileStatements(src, new MappingParser(src).parseMapping(), new Set());
+  const execs = guardCompile(src, () => compileStatements(src, new MappingParser(src).parseMapping(), new Set()));
   return {
     apply(batch, index) {
       const msg = batch[index];

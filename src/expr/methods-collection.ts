@@ -6,7 +6,7 @@ import { type Eval, NOTHING, type Result, Sentinel, DELETED, asNumber, asString,
 import type { Node } from './ast.js';
 
 /** Methods that run a body per element: `map_each(x -> ...)` or `map_each(this.y)` with `this` bound to the element. */
-function perElement(name: string, each: (target: Result, f: (c: Parameters<Eval>[0], v: Result) => Result, c: Parameters<Eval>[0]) => Result): MethodSpec {
+function perElement(each: (target: Result, f: (c: Parameters<Eval>[0], v: Result) => Result, c: Parameters<Eval>[0]) => Result): MethodSpec {
   return {
     arity: [1, 1],
     compile(target, args, cx) {
@@ -119,7 +119,7 @@ export const COLLECTION_METHODS: Record<string, MethodSpec> = {
     for (const seg of asString(p as Result, n).split('.')) cur = getField(cur, seg);
     return cur;
   }, 'get()'),
-  map_each: perElement('map_each()', (v, f, c) => {
+  map_each: perElement((v, f, c) => {
     if (Array.isArray(v)) {
       const out: Value[] = [];
       for (const x of v) {
@@ -140,7 +140,7 @@ export const COLLECTION_METHODS: Record<string, MethodSpec> = {
     }
     throw typeError('array or object', v, 'map_each()');
   }),
-  filter: perElement('filter()', (v, f, c) => {
+  filter: perElement((v, f, c) => {
     const keep = (r: Result, i: number | string): boolean => {
       if (typeof r !== 'boolean') throw typeError('bool', r, `filter(): element ${i}`);
       return r;
@@ -153,11 +153,11 @@ export const COLLECTION_METHODS: Record<string, MethodSpec> = {
     }
     throw typeError('array or object', v, 'filter()');
   }),
-  any: perElement('any()', (v, f, c) => {
+  any: perElement((v, f, c) => {
     if (!Array.isArray(v)) throw typeError('array', v, 'any()');
     return v.some((x, i) => truth(f(c, x), 'any()', i));
   }),
-  all: perElement('all()', (v, f, c) => {
+  all: perElement((v, f, c) => {
     if (!Array.isArray(v)) throw typeError('array', v, 'all()');
     return v.every((x, i) => truth(f(c, x), 'all()', i));
   }),

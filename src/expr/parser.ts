@@ -12,6 +12,10 @@ const PRECEDENCE: Record<string, number> = {
   '*': 6, '/': 6, '%': 6,
 };
 
+const MAX_NESTING = 200;
+/** Above every binary operator: parseExpr(UNARY) parses one operand only. */
+const UNARY = 7;
+
 /**
  * A Pratt parser from tokens to the AST. Newlines end a mapping statement, so
  * they are significant only at nesting depth 0; inside brackets, braces and
@@ -21,6 +25,7 @@ export class Parser {
   private readonly lx: Lexer;
   private tok: Token;
   protected depth = 0;
+  private nesting = 0;
   /** True when newlines were skipped right before the current token (match cases may be separated by them). */
   protected nlBefore = false;
 
@@ -106,7 +111,13 @@ export class Parser {
   }
 
   parseExpr(minPrec = 1): Node {
-    return this.continueExpr(this.parseUnary(), minPrec);
+    // Deeply nested input must fail as a syntax error, not overflow the host's stack.
+    if (++this.nesting > MAX_NESTING) throw this.error(this.peek(), `expression nested too deeply (more than ${MAX_NESTING} levels)`);
+    try {
+      return this.continueExpr(this.parseUnary(), minPrec);
+    } finally {
+      this.nesting--;
+    }
   }
 
   /** Binary operators after an already parsed left operand. */
@@ -129,11 +140,11 @@ export class Parser {
     const t = this.peek();
     if (t.kind === 'punct' && t.text === '!') {
       this.advance();
-      return { k: 'not', pos: t.pos, operand: this.parseUnary() };
+      return { k: 'not', pos: t.pos, operand: this.parseExpr(UNARY) };
     }
     if (t.kind === 'punct' && t.text === '-') {
       this.advance();
-      const operand = this.parseUnary();
+      const operand = this.parseExpr(UNARY);
       if (operand.k === 'lit' && typeof operand.value === 'number') return { k: 'lit', pos: t.pos, value: -operand.value };
       return { k: 'neg', pos: t.pos, operand };
     }

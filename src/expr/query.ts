@@ -1,7 +1,7 @@
 import type { Batch } from '../core/message.js';
 import type { Value } from '../core/value.js';
 import { Compiler } from './compile.js';
-import { ExprRuntimeError } from './errors.js';
+import { ExprRuntimeError, guardCompile } from './errors.js';
 import { Parser } from './parser.js';
 import { Ctx, type Eval, type Result, Sentinel } from './runtime.js';
 
@@ -17,8 +17,7 @@ export interface Query {
 
 /** Compiles a single expression (a batch `check`, a `switch` case, `while.check`). Throws ExprSyntaxError. */
 export function compileQuery(src: string): Query {
-  const node = new Parser(src).parseQuery();
-  const ev = new Compiler(src, { mapping: false }).expr(node);
+  const ev = guardCompile(src, () => new Compiler(src, { mapping: false }).expr(new Parser(src).parseQuery()));
   return { evaluate: (batch, index) => run(ev, new Ctx(batch, index)) };
 }
 

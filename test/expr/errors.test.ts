@@ -133,3 +133,17 @@ test('deep recursion in data does not crash the host', () => {
     assert.ok(err instanceof ExprRuntimeError);
   }
 });
+
+test('absurdly nested or long sources are syntax errors, not host crashes', () => {
+  const sources = ['('.repeat(5000) + '1' + ')'.repeat(5000), '!'.repeat(5000) + 'true', '-'.repeat(5000) + '1', '1' + ' + 1'.repeat(50000), 'this' + '.a()'.repeat(50000), '['.repeat(5000)];
+  for (const src of sources) {
+    for (const compile of [compileQuery, compileMapping]) {
+      try {
+        compile(src);
+      } catch (err) {
+        assert.ok(err instanceof ExprSyntaxError, `${src.slice(0, 20)}...: ${String(err)}`);
+      }
+    }
+  }
+  assert.throws(() => compileQuery('('.repeat(300) + '1' + ')'.repeat(300)), /nested too deeply/);
+});
