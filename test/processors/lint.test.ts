@@ -91,3 +91,13 @@ test('every processor loads from YAML as written in Redpanda Connect docs, then 
   assert.ok(batches.flat().every((m) => m.error === undefined));
   await Promise.all(procs.map((p) => p.close()));
 });
+
+test('bad input: while with neither check nor max_loops is a located warning; the file still loads', () => {
+  const res = load('    - while:\n        processors: []');
+  const [warning, ...rest] = res.diagnostics;
+  assert.deepEqual(rest, []);
+  assert.equal(warning!.severity, 'warning');
+  assert.match(formatDiagnostic(warning!), /^\/f\/pipe\.yaml:6:9: warning: while has neither a check nor max_loops/);
+  assert.ok(res.value, 'a warning does not stop the load');
+  assert.deepEqual(load('    - while:\n        max_loops: 3\n        processors: []').diagnostics, []);
+});
