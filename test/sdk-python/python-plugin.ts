@@ -5,7 +5,7 @@
  * through src/wire's service definitions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,13 +59,18 @@ export interface PluginProcess {
 }
 
 /** Spawns `python3 <script> ...args` with the SDK on PYTHONPATH and the socket env var set. */
-export async function spawnPlugin(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<PluginProcess> {
+export async function spawnPlugin(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  stdin: 'pipe' | 'ignore' = 'pipe',
+): Promise<PluginProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'hotplug-pytest-'));
   const address = `unix:${join(dir, 'plugin.sock')}`;
   const child = spawn(PYTHON, [script, ...args], {
     cwd: FIXTURES,
     detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '', PYTHONPATH: SDK_PATH, REDPANDA_CONNECT_PLUGIN_ADDRESS: address, ...env },
   });
   let err = '';
@@ -98,8 +103,19 @@ export async function spawnPlugin(script: string, args: string[] = [], env: Reco
   };
 }
 
-/** Retries `init` until the plugin answers (it is the server; there is no handshake), as the host does. */
-export function untilAnswered<T>(plugin: PluginProcess, init: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+/**
+ * Retries `init` until the plugin answers (it is the server; there is no handshake), as the host does.
+ * Waits for the socket file first: a grpc-js channel whose first connect fails backs off for a second.
+ */
+export async function untilAnswered<T>(plugin: PluginProcess, init: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const socket = plugin.address.slice('unix:'.length);
+  await waitFor(
+    async () => {
+      if (plugin.child.exitCode !== null) throw new Error(`plugin exited with ${plugin.child.exitCode}: ${plugin.stderr()}`);
+      return (await stat(socket).catch(() => undefined))?.isSocket();
+    },
+    { timeoutMs, intervalMs: 5, what: 'the plugin socket' },
+  );
   return waitFor(
     async () => {
       if (plugin.child.exitCode !== null) throw new Error(`plugin exited with ${plugin.child.exitCode}: ${plugin.stderr()}`);
