@@ -112,7 +112,7 @@ test('deploy over a real OpenSSH server (stand-in host): replace, automatic roll
     assert.equal((await info()).pid, pid);
   });
 
-  await t.test('clear errors: missing bundle, unreachable host, no Node, old Node, unsafe bundle', async () => {
+  await t.test('clear errors: missing bundle, unreachable host, no Node, old Node, unsafe bundle, no Python', async () => {
     await assert.rejects(deploy({ ...base, bundle: join(work, 'nope.tar.gz') }), /cannot read the bundle .*no such file/);
     await assert.rejects(deploy({ ...base, sshPort: await freePort(), bundle: second }), /cannot reach/);
     await assert.rejects(deploy({ ...base, remoteNode: '/nonexistent/node', bundle: second }), /has no Node\.js/);
@@ -129,6 +129,17 @@ test('deploy over a real OpenSSH server (stand-in host): replace, automatic roll
     const evil = join(work, 'evil.tar.gz');
     await writeFile(evil, gzipSync(writeTar([{ path: '../../etc/cron.d/x', type: 'file', mode: 0o644, data: Buffer.from('x') }], 0)));
     await assert.rejects(deploy({ ...base, bundle: evil }), /not a usable bundle: unsafe entry "\.\.\/\.\.\/etc\/cron\.d\/x".*contains "\.\."/);
+    // Python plugins but no usable Python: refused before the running release is touched.
+    const envFile = join(remoteDir, 'hotplug.env');
+    const env = readFileSync(envFile, 'utf8');
+    const pid = (await info()).pid;
+    await writeFile(envFile, `${env}HOTPLUG_PYTHON=/bin/false\n`);
+    try {
+      await assert.rejects(deploy({ ...base, bundle: second }), /has Python plugins, but the VM has no Python with grpcio and protobuf/);
+    } finally {
+      await writeFile(envFile, env);
+    }
+    assert.equal((await info()).pid, pid);
     assert.equal((await httpGet(`http://127.0.0.1:${port}/ready`)).status, 200);
   });
 });

@@ -6,6 +6,7 @@ import { readEnvFile, updateEnvFile } from './env-file.js';
 import { withLock } from './lock.js';
 import { readyUrl, waitReady } from './ready.js';
 import { newReleaseId, ReleaseTree } from './releases.js';
+import { pythonProblem } from './python-check.js';
 import { pickManager, type ServiceManager } from './service.js';
 
 /** A failure the agent reports as such (everything else is a bug or an I/O error, reported as `failed`). */
@@ -37,6 +38,16 @@ async function deploy(req: DeployRequest, tree: ReleaseTree, agentScript: string
     throw new AgentError({ kind: 'failed', message: `the uploaded bundle was refused: ${(err as Error).message}` });
   } finally {
     rmSync(req.bundle, { force: true });
+  }
+  if (opened.manifest.python) {
+    const problem = pythonProblem(readEnvFile(tree.envFile));
+    if (problem !== undefined) {
+      throw new AgentError({
+        kind: 'failed',
+        message: problem,
+        hint: 'install them on the VM (Debian/Ubuntu: apt install python3-grpcio python3-protobuf), or set HOTPLUG_PYTHON in DIR/hotplug.env to an interpreter that has them; the running release was not touched',
+      });
+    }
   }
   const id = newReleaseId(opened.manifest.digest);
   const partial = tree.releasePath(`.partial-${id}`);
