@@ -1,0 +1,62 @@
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { HotplugError, ErrorCode } from '../core/errors.js';
+
+/**
+ * Compiles a TypeScript plugin entry into one ESM file in `outDir` and
+ * returns its path. The plugin's own code and its packages are bundled;
+ * `hotplug/sdk` stays an external import of the compiled SDK at
+ * `<repoRoot>/dist/src/sdk/ts/index.js` (by absolute URL), so the SDK is
+ * never re-bundled and every plugin shares the host's copy. Output names
+ * carry a content hash, so a running generation's file is never overwritten
+ * by the next compile.
+ */
+export async function compileTsPlugin(entry: string, outDir: string, repoRoot: string = defaultRepoRoot()): Promise<string> {
+  const sdkUrl = pathToFileURL(join(repoRoot, 'dist', 'src', 'sdk', 'ts', 'index.js')).href;
+  const sdkPlugin: Plugin = {
+    name: 'hotplug-sdk',
+    setup(b) {
+      b.onResolve({ filter: /^hotplug\/sdk$/ }, () => ({ path: sdkUrl, external: true }));
+    },
+  };
+  try {
+    const result = await build({
+      entryPoints: [entry],
+      outdir: outDir,
+      entryNames: `${basename(entry).replace(/\.ts$/, '')}-[hash]`,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'inline',
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [sdkPlugin],
+      // Bundled CommonJS packages may call require(); give them one.
+      banner: { js: "import { createRequire as __hotplugCreateRequire } from 'node:module'; const require = __hotplugCreateRequire(import.meta.url);" },
+    });
+    const out = Object.keys(result.metafile.outputs).find((f) => f.endsWith('.mjs'));
+    if (!out) throw new Error('esbuild produced no output');
+    return resolve(out);
+  } catch (err) {
+    throw new HotplugError(ErrorCode.PluginCompile, `cannot compile ${entry}:\n${formatEsbuildError(err)}`, {
+      hint: 'fix the TypeScript error above; the plugin is compiled with esbuild (types are not checked)',
+      cause: err,
+    });
+  }
+}
+
+function formatEsbuildError(err: unknown): string {
+  const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number; lineText: string } | null }> }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) return err instanceof Error ? err.message : String(err);
+  return errors
+    .map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}` : e.text))
+    .join('\n');
+}
+
+function defaultRepoRoot(): string {
+  // dist/src/plugin/compile.js -> repo root
+  return new URL('../../../', import.meta.url).pathname;
+}

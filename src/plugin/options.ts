@@ -1,0 +1,39 @@
+import type { Logger } from '../core/log.js';
+import type { RestartPolicy } from './supervisor.js';
+
+export interface PluginRuntimeOptions {
+  log: Logger;
+  /** The hotplug checkout (for the TS SDK import and the Python SDK path); default: where this file lives. */
+  repoRoot?: string;
+  /** Spawn to Init answered; default 30 s. */
+  startTimeoutMs?: number;
+  /** gRPC message size limit, both directions; default 64 MiB. */
+  maxMessageBytes?: number;
+  /** How long the Close RPC may take; default 5 s. */
+  closeTimeoutMs?: number;
+  /** SIGTERM to SIGKILL; default 3 s. */
+  killTimeoutMs?: number;
+  /** How long a closing or swapped-out generation waits for in-flight calls and acks; default 30 s. */
+  drainTimeoutMs?: number;
+  restart?: Partial<RestartPolicy>;
+  /** ProcessBatch calls in flight per process for per-message plugins (the rest coalesce); default 2. */
+  coalesceInFlight?: number;
+}
+
+export type ResolvedOptions = Required<Omit<PluginRuntimeOptions, 'restart'>> & { restart: RestartPolicy };
+
+export const MiB = 1024 * 1024;
+
+export function resolveOptions(o: PluginRuntimeOptions): ResolvedOptions {
+  return {
+    log: o.log,
+    repoRoot: o.repoRoot ?? new URL('../../../', import.meta.url).pathname,
+    startTimeoutMs: o.startTimeoutMs ?? 30_000,
+    maxMessageBytes: o.maxMessageBytes ?? 64 * MiB,
+    closeTimeoutMs: o.closeTimeoutMs ?? 5_000,
+    killTimeoutMs: o.killTimeoutMs ?? 3_000,
+    drainTimeoutMs: o.drainTimeoutMs ?? 30_000,
+    restart: { baseMs: 50, maxMs: 5_000, maxFailures: 5, ...o.restart },
+    coalesceInFlight: o.coalesceInFlight ?? 2,
+  };
+}

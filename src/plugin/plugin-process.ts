@@ -1,0 +1,304 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Client, credentials, Metadata, status, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
+import { HotplugError, ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
+import type { LaunchSpec } from './launch.js';
+import { drainLines, LineTail } from './log-drain.js';
+import { type ExitInfo, describeExit, withTail, PluginCrashedError } from './process-errors.js';
+import { createSocketDir, recordProcessGroup, removeSocketDir, type SocketDir } from './socket-dir.js';
+
+export interface ProcessOptions {
+  name: string;
+  launch: LaunchSpec;
+  log: Logger;
+  maxMessageBytes: number;
+  startTimeoutMs: number;
+  closeTimeoutMs: number;
+  killTimeoutMs: number;
+}
+
+interface PendingCall {
+  reject(err: Error): void;
+  settled: boolean;
+}
+
+/** Processes alive in this host, so an exiting host can still kill them synchronously. */
+export const liveProcesses = new Set<PluginProcess>();
+
+/**
+ * One plugin OS process and the gRPC channel to it. It owns the process
+ * group, the socket dir and the client: `close()` (or the process dying)
+ * releases all three. It does not restart anything; the supervisor does.
+ */
+export class PluginProcess {
+  readonly name: string;
+  readonly socket: SocketDir;
+  readonly exited: Promise<ExitInfo>;
+  exitInfo: ExitInfo | undefined;
+  inFlight = 0;
+  private readonly child: ChildProcess;
+  private readonly opts: ProcessOptions;
+  private readonly log: Logger;
+  private readonly tail = new LineTail();
+  private client: Client | undefined;
+  private readonly calls = new Set<PendingCall>();
+  private ready = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(opts: ProcessOptions) {
+    this.opts = opts;
+    this.name = opts.name;
+    this.socket = createSocketDir();
+    const { launch } = opts;
+    this.child = spawn(launch.file, launch.args, {
+      cwd: launch.cwd,
+      env: { ...launch.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: this.socket.address },
+      // Its own process group, so one signal reaches everything it started.
+      detached: true,
+      // stdin stays open: the SDKs exit when it closes, i.e. when this host dies.
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.log = opts.log.child({ pid: this.child.pid });
+    if (this.child.pid !== undefined) recordProcessGroup(this.socket.dir, this.child.pid);
+    this.child.stdin?.on('error', () => {}); // EPIPE once the plugin is gone
+    if (this.child.stdout) drainLines(this.child.stdout, this.log, 'stdout');
+    if (this.child.stderr) drainLines(this.child.stderr, this.log, 'stderr', this.tail);
+    liveProcesses.add(this);
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      let exit: ExitInfo | undefined;
+      const finish = (): void => {
+        if (this.exitInfo || !exit) return;
+        this.exitInfo = exit;
+        liveProcesses.delete(this);
+        removeSocketDir(this.socket.dir);
+        this.client?.close();
+        const err = new PluginCrashedError(this.name, exit, this.tail.text());
+        for (const c of this.calls) {
+          c.settled = true;
+          c.reject(err);
+        }
+        this.calls.clear();
+        resolve(exit);
+      };
+      this.child.on('error', (spawnError) => {
+        exit = { code: null, signal: null, spawnError };
+        finish();
+      });
+      this.child.on('exit', (code, signal) => {
+        exit = { code, signal };
+        // Whatever the leader left behind in its group goes with it.
+        this.killGroup('SIGKILL');
+        // Wait for the pipes to flush (the stderr tail), but not forever.
+        setTimeout(finish, 500).unref();
+      });
+      this.child.on('close', () => finish());
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  stderrTail(): string {
+    return this.tail.text();
+  }
+
+  /**
+   * Waits for the socket, then calls Init until it answers: first try within
+   * milliseconds of the socket appearing, then backing off. Rejects with
+   * PluginExited when the process dies first, PluginStartTimeout when the
+   * deadline passes, PluginInit when the plugin rejects its config.
+   */
+  async start<R extends ErrorResponse>(init: MethodDefinition<InitRequest, R>, req: InitRequest): Promise<R> {
+    const deadline = Date.now() + this.opts.startTimeoutMs;
+    let socketSeen = false;
+    let delay = 5;
+    for (;;) {
+      if (this.exitInfo) throw this.exitedDuringStart(this.exitInfo);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.kill();
+        throw new HotplugError(
+          ErrorCode.PluginStartTimeout,
+          withTail(`plugin ${this.name} did not answer Init within ${this.opts.startTimeoutMs} ms (${socketSeen ? 'its socket exists but Init got no answer' : `it never listened on ${this.socket.socketPath}`}; pid ${this.pid} was still running and has been killed)`, this.tail.text()),
+          { hint: 'the plugin must serve gRPC on the unix socket named by REDPANDA_CONNECT_PLUGIN_ADDRESS; raise the start timeout if it is just slow to start' },
+        );
+      }
+      if (!socketSeen && existsSync(this.socket.socketPath)) socketSeen = true;
+      if (socketSeen) {
+        try {
+          const res = await this.raceExit(this.unary(init, req, left, true));
+          if (res.error) {
+            throw new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} rejected its config: ${res.error.message}`, {
+              hint: 'check the component config against the fields in the plugin manifest',
+            });
+          }
+          this.ready = true;
+          return res;
+        } catch (err) {
+          if (err instanceof HotplugError) throw err;
+          const code = (err as ServiceError).code;
+          if (code !== status.UNAVAILABLE && code !== status.DEADLINE_EXCEEDED) {
+            throw new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} failed Init: ${(err as Error).message}`, { cause: err });
+          }
+        }
+      }
+      await this.raceExit(sleep(Math.min(delay, Math.max(0, deadline - Date.now())))).catch(() => {});
+      if (socketSeen) delay = Math.min(delay * 2, 250);
+    }
+  }
+
+  /** A unary call. Rejects with PluginCrashedError when the process dies meanwhile. */
+  call<Req, Res>(method: MethodDefinition<Req, Res>, req: Req, signal?: AbortSignal): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      if (this.exitInfo || !this.client) {
+        reject(new PluginCrashedError(this.name, this.exitInfo ?? { code: null, signal: null }, this.tail.text()));
+        return;
+      }
+      const pending: PendingCall = { reject, settled: false };
+      this.calls.add(pending);
+      this.inFlight++;
+      const call = this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, req, new Metadata(), {}, (err, res) => {
+        this.inFlight--;
+        this.calls.delete(pending);
+        if (pending.settled) return;
+        if (!err) {
+          pending.settled = true;
+          resolve(res as Res);
+          return;
+        }
+        if (err.code === status.UNAVAILABLE || (err.code === status.CANCELLED && !signal?.aborted) || err.code === status.INTERNAL && /RST_STREAM|drop|closed/i.test(err.message)) {
+          // The connection broke: the process is dying, or wedged. Either
+          // way it is done; the exit handler rejects this call as a crash.
+          this.calls.add(pending);
+          this.suspectCrash();
+          return;
+        }
+        pending.settled = true;
+        reject(this.callError(method.path, err));
+      });
+      signal?.addEventListener('abort', () => call.cancel(), { once: true });
+    });
+  }
+
+  /**
+   * Close RPC (bounded), then SIGTERM to the group, then SIGKILL after a
+   * deadline. The socket dir is gone when this resolves. Idempotent.
+   */
+  close(closeMethod?: MethodDefinition<EmptyRequest, ErrorResponse>): Promise<void> {
+    this.closing ??= this.doClose(closeMethod);
+    return this.closing;
+  }
+
+  /** SIGKILL the whole group now (safe to call twice). */
+  kill(): void {
+    this.killGroup('SIGKILL');
+  }
+
+  private async doClose(closeMethod?: MethodDefinition<EmptyRequest, ErrorResponse>): Promise<void> {
+    const { closeTimeoutMs, killTimeoutMs } = this.opts;
+    if (!this.exitInfo && this.ready && closeMethod && this.client) {
+      try {
+        const res = await this.raceExit(this.unary(closeMethod, {}, closeTimeoutMs, false));
+        if (res.error) this.log.warn({ error: res.error.message }, 'plugin reported an error on Close');
+      } catch (err) {
+        if (!this.exitInfo) this.log.debug({ err }, 'Close RPC failed; terminating');
+      }
+    }
+    this.child.stdin?.end();
+    if (!this.exitInfo) {
+      this.killGroup('SIGTERM');
+      if (!(await settlesWithin(this.exited, killTimeoutMs))) {
+        this.log.warn({ afterMs: killTimeoutMs }, 'plugin ignored SIGTERM; killing it');
+        this.killGroup('SIGKILL');
+      }
+    }
+    await this.exited;
+    this.client?.close();
+    removeSocketDir(this.socket.dir);
+  }
+
+  private unary<Req, Res>(method: MethodDefinition<Req, Res>, req: Req, timeoutMs: number, waitForReady: boolean): Promise<Res> {
+    const client = (this.client ??= this.createClient());
+    const md = new Metadata();
+    if (waitForReady) md.setOptions({ waitForReady: true });
+    return new Promise<Res>((resolve, reject) => {
+      client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, req, md, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(err);
+        else resolve(res as Res);
+      });
+    });
+  }
+
+  private createClient(): Client {
+    const max = this.opts.maxMessageBytes;
+    return new Client(this.socket.address, credentials.createInsecure(), {
+      'grpc.max_send_message_length': max,
+      'grpc.max_receive_message_length': max,
+      // Reconnect fast while the plugin is coming up; the channel dies with the process anyway.
+      'grpc.initial_reconnect_backoff_ms': 10,
+      'grpc.min_reconnect_backoff_ms': 10,
+      'grpc.max_reconnect_backoff_ms': 250,
+      'grpc.enable_retries': 0,
+    });
+  }
+
+  private raceExit<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.exited.then((e) => Promise.reject(this.exitedDuringStart(e)))]);
+  }
+
+  private exitedDuringStart(e: ExitInfo): HotplugError {
+    return new HotplugError(ErrorCode.PluginExited, withTail(`plugin ${this.name} ${describeExit(e)} before it answered Init`, this.tail.text()), {
+      hint: e.spawnError ? `check the command in the manifest: ${[this.opts.launch.file, ...this.opts.launch.args].join(' ')}` : 'see the plugin output above for the cause',
+    });
+  }
+
+  private suspectCrash(): void {
+    void settlesWithin(this.exited, 1000).then((gone) => {
+      if (!gone) {
+        this.log.warn('lost the connection to a live plugin; killing it');
+        this.kill();
+      }
+    });
+  }
+
+  private callError(path: string, err: ServiceError): HotplugError {
+    const rpc = path.slice(path.lastIndexOf('/') + 1);
+    if (err.code === status.RESOURCE_EXHAUSTED && /larger|size|length|max/i.test(err.message)) {
+      return new HotplugError(ErrorCode.MessageTooLarge, `plugin ${this.name}: ${rpc} message too large: ${err.details || err.message}`, {
+        hint: `the limit is ${this.opts.maxMessageBytes} bytes per message in each direction; send smaller batches or raise maxMessageBytes`,
+        cause: err,
+      });
+    }
+    return new HotplugError(ErrorCode.PluginCall, `plugin ${this.name}: ${rpc} failed: ${err.details || err.message}`, { cause: err });
+  }
+
+  private killGroup(sig: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // the group is already gone
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/** True when `p` settles within `ms`. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+    timer.unref();
+  });
+  const done = p.then(() => true, () => true);
+  const result = await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  return result;
+}
