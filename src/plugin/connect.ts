@@ -30,6 +30,6 @@ export async function connectUntilDone(p: PluginProcess, method: ConnectMethod, 
     }
     const wait = err instanceof BackoffError ? err.backoffMs : delay;
     delay = Math.min(delay * 2, 5_000);
-    await new Promise((r) => setTimeout(r, wait).unref());
+    await new Promise((r) => setTimeout(r, wait));
   }
 }

@@ -286,8 +286,9 @@ export class PluginProcess {
   }
 }
 
+/** Not unref'd: a start in progress is real work, not housekeeping. */
 function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** True when `p` settles within `ms`. */

@@ -256,8 +256,12 @@ export class Supervisor {
     const { baseMs, maxMs, maxFailures } = this.opts.restart;
     for (;;) {
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, Math.min(maxMs, baseMs * 2 ** Math.max(0, this.failures - 1))).unref();
+        // Not unref'd: callers are waiting for this restart. close() wakes it early.
+        const timer = setTimeout(resolve, Math.min(maxMs, baseMs * 2 ** Math.max(0, this.failures - 1)));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
       this.wake = undefined;
       if (this.closing) break;

@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Message } from '../../src/core/message.js';
+import { HotplugError, ErrorCode } from '../../src/core/errors.js';
+import { alive, fixtureManifest, tempDir, testRuntime, until } from './helpers.js';
+
+function pidOf(rt: ReturnType<typeof testRuntime>['rt']): number {
+  const pid = rt.health()[0]?.instances[0]?.pid;
+  assert.ok(pid, 'plugin has a pid');
+  return pid;
+}
+
+test('a plugin that exits at start fails at once with its exit code and stderr tail', async (t) => {
+  const { rt } = testRuntime(t);
+  const p = rt.processor(fixtureManifest('processor', 'crash-on-start'), {});
+  const started = Date.now();
+  await assert.rejects(p.start(), (err: HotplugError) => {
+    assert.equal(err.code, ErrorCode.PluginExited);
+    assert.match(err.message, /exited with code 3/);
+    assert.match(err.message, /fatal: cannot load model weights/);
+    return true;
+  });
+  assert.ok(Date.now() - started < 5000, 'fails fast, not at the start timeout');
+  assert.equal(rt.health()[0]?.state, 'failed');
+});
+
+test('a plugin that never listens fails with a clear timeout naming the socket and stderr', async (t) => {
+  const { rt } = testRuntime(t, { startTimeoutMs: 1500 });
+  const p = rt.processor(fixtureManifest('processor', 'never-listen'), {});
+  await assert.rejects(p.start(), (err: HotplugError) => {
+    assert.equal(err.code, ErrorCode.PluginStartTimeout);
+    assert.match(err.message, /did not answer Init within 1500 ms/);
+    assert.match(err.message, /never listened on .*plugin\.sock/);
+    assert.match(err.message, /starting, but never listening/);
+    return true;
+  });
+});
+
+test('a plugin that listens but never answers Init times out too, and is killed', async (t) => {
+  const { rt } = testRuntime(t, { startTimeoutMs: 1000 });
+  const p = rt.processor(fixtureManifest('processor', 'hang'), {});
+  await assert.rejects(p.start(), (err: HotplugError) => err.code === ErrorCode.PluginStartTimeout && /socket exists but Init got no answer/.test(err.message));
+});
+
+test('a missing command fails with a hint about the manifest', async (t) => {
+  const { rt } = testRuntime(t);
+  const p = rt.processor({ ...fixtureManifest('processor', 'ok'), command: ['/nonexistent/plugin-binary'] }, {});
+  await assert.rejects(p.start(), (err: HotplugError) => err.code === ErrorCode.PluginExited && /could not be started/.test(err.message) && /check the command/.test(err.hint ?? ''));
+});
+
+test('close leaves no process and no socket dir, even when the plugin ignores Close and SIGTERM', async (t) => {
+  const dir = tempDir(t);
+  const childPidFile = join(dir, 'child.pid');
+  const { rt } = testRuntime(t);
+  const p = rt.processor(fixtureManifest('processor', 'slow-close', `--spawn-child=${childPidFile}`), {});
+  await p.start();
+  const pid = pidOf(rt);
+  const socketDir = rt.health()[0]?.instances[0]?.socketDir as string;
+  assert.ok(existsSync(socketDir));
+  const grandchild = Number(readFileSync(childPidFile, 'utf8'));
+  assert.ok(alive(grandchild));
+  const closing = p.close();
+  assert.equal(p.close(), closing, 'close() returns the first call\'s promise');
+  await closing;
+  assert.ok(!alive(pid), 'plugin gone');
+  await until('grandchild killed with the group', () => !alive(grandchild));
+  assert.ok(!existsSync(socketDir), 'socket dir removed');
+});
+
+test('SIGKILL of a plugin mid-batch: the batch is retried on the restarted process', async (t) => {
+  const dir = tempDir(t);
+  const marker = join(dir, 'killed-once');
+  const { rt } = testRuntime(t);
+  const p = rt.processor(fixtureManifest('processor', 'ok', `--marker=${marker}`), {});
+  const [out] = await p.processBatch([new Message('precious'), new Message(Uint8Array.from([1, 2, 3]))]);
+  const killedPid = Number(readFileSync(marker, 'utf8'));
+  assert.deepEqual(out?.map((m) => m.text()), ['precious', '\u0001\u0002\u0003']);
+  const servedBy = out?.[0]?.metadata.get('plugin_pid');
+  assert.notEqual(servedBy, killedPid, 'served by a new process');
+  const h = rt.health()[0]?.instances[0];
+  assert.equal(h?.state, 'ready');
+  assert.equal(h?.restarts, 1);
+  assert.equal(h?.pid, servedBy);
+  assert.match(h?.lastError ?? '', /killed by SIGKILL/);
+});
+
+test('an external SIGKILL (like the OOM killer) is seen and the plugin restarts', async (t) => {
+  const { rt } = testRuntime(t);
+  const p = rt.processor(fixtureManifest('processor', 'ok'), {});
+  await p.start();
+  const first = pidOf(rt);
+  const firstDir = rt.health()[0]?.instances[0]?.socketDir as string;
+  const inFlight = p.processBatch([new Message('sleep:300'), new Message('after kill')]);
+  await until('call in flight', () => rt.health()[0]?.instances[0]?.inFlight === 1);
+  process.kill(first, 'SIGKILL');
+  const [out] = await inFlight;
+  assert.deepEqual(out?.map((m) => m.text()), ['sleep:300', 'after kill']);
+  assert.notEqual(pidOf(rt), first);
+  assert.ok(!existsSync(firstDir), 'the dead process\'s socket dir is removed');
+});
+
+test('a plugin that keeps crashing is reported failed after the cap, and calls fail fast', async (t) => {
+  const { rt } = testRuntime(t, { restart: { baseMs: 5, maxMs: 20, maxFailures: 2 } });
+  const p = rt.processor(fixtureManifest('processor', 'ok'), {});
+  await assert.rejects(p.processBatch([new Message('crash')]), (err: HotplugError) => err.code === ErrorCode.PluginFailed && /SIGKILL/.test(err.message));
+  const h = rt.health()[0];
+  assert.equal(h?.state, 'failed');
+  assert.equal(h?.instances[0]?.restarts, 3);
+  await assert.rejects(p.processBatch([new Message('fine')]), (err: HotplugError) => err.code === ErrorCode.PluginFailed);
+});
+
+test('stdout/stderr are drained and re-logged: JSON stays structured, a 10 MiB line is cut, nothing blocks', async (t) => {
+  const { rt, lines } = testRuntime(t);
+  const p = rt.processor(fixtureManifest('processor', 'noisy'), {});
+  const [out] = await p.processBatch([new Message('still serving')]);
+  assert.equal(out?.[0]?.text(), 'still serving');
+  const logged = await until('plugin lines re-logged', () => {
+    const ls = lines().filter((l) => l['plugin'] === 'fx-processor-noisy');
+    return ls.some((l) => l['msg'] === 'after the long line') ? ls : undefined;
+  });
+  assert.ok(logged);
+  const structured = logged.find((l) => l['msg'] === 'structured hello');
+  assert.equal(structured?.['answer'], 42);
+  assert.equal(structured?.['level'], 40, 'the plugin\'s level is kept');
+  const long = logged.find((l) => typeof l['truncatedBytes'] === 'number');
+  assert.ok(long, 'the long line is logged, cut');
+  assert.equal((long['msg'] as string).length + (long['truncatedBytes'] as number), 10 * 1024 * 1024);
+});
