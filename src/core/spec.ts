@@ -98,10 +98,6 @@ export interface PluginManifest {
   /** Absolute path of plugin.yaml, and its folder. */
   file: string;
   dir: string;
-  /** hotplug extension: extra environment variables for the plugin process (it gets a minimal environment otherwise). */
-  env?: Record<string, string>;
-  /** hotplug extension: processes behind one component (default 1); calls go to the least-loaded. */
-  instances?: number;
 }
 
 /**
