@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cleanStaleSocketDirs } from '../../src/plugin/index.js';
-import { alive, fixtures, testRuntime, until } from './helpers.js';
+import { alive, fixtures, tempDir, testRuntime, until } from './helpers.js';
 
 interface HostReport {
   host: number;
@@ -14,7 +14,12 @@ interface HostReport {
 
 test('after the host is SIGKILLed: SDK-style plugins exit by themselves, the next host cleans up the rest', async (t) => {
   // Plugin 0 watches stdin like the SDKs do; plugin 1 ignores it (a badly written plugin).
-  const host = spawn(process.execPath, [join(fixtures, 'host.mjs'), JSON.stringify([[], ['--ignore-stdin']])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // A private temp root, so that runtimes started by other tests meanwhile do not clean up first.
+  const root = tempDir(t);
+  const host = spawn(process.execPath, [join(fixtures, 'host.mjs'), JSON.stringify([[], ['--ignore-stdin']])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TMPDIR: root },
+  });
   let report: HostReport | undefined;
   t.after(() => {
     host.kill('SIGKILL');
@@ -41,7 +46,9 @@ test('after the host is SIGKILLed: SDK-style plugins exit by themselves, the nex
   assert.ok(existsSync(stubborn.socketDir), 'its socket dir is still there');
 
   // A new host start cleans up: kills the orphaned group, removes every dead host's dirs.
-  testRuntime(t);
+  const cleaned = cleanStaleSocketDirs(root);
+  assert.deepEqual(cleaned.killedGroups, [stubborn.pid]);
+  assert.equal(cleaned.removedDirs.length, 2);
   await until('the orphan to be killed', () => !alive(stubborn.pid));
   assert.ok(!existsSync(stubborn.socketDir));
   assert.ok(!existsSync(watcher.socketDir));
