@@ -5,14 +5,16 @@ import type { Node } from './ast.js';
 import { type MethodSpec, simpleMethod } from './registry.js';
 import { type Ctx, NOTHING, type Result, asInt, asNumber, asString, kindOf, toText, typeError } from './runtime.js';
 
-function parseNumber(v: Result): number | undefined {
+function parseNumber(v: Result): number | bigint | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string' || v instanceof Uint8Array) {
     const s = (typeof v === 'string' ? v : textDecoder.decode(v)).trim();
     if (s === '') return undefined;
     const n = Number(s);
-    return Number.isNaN(n) ? undefined : n;
+    if (Number.isNaN(n)) return undefined;
+    // Integers beyond 2^53 stay exact, as Bloblang's int64 would keep them.
+    return Number.isSafeInteger(n) || !/^-?\d+$/.test(s) ? n : BigInt(s);
   }
   return undefined;
 }
@@ -89,17 +91,34 @@ export const CORE_METHODS: Record<string, MethodSpec> = {
     if (s !== 'base64' && s !== 'hex' && s !== 'base64url') throw new ExprRuntimeError(`${n}: unknown scheme ${JSON.stringify(s)}: expected base64, base64url or hex`);
     return new Uint8Array(Buffer.from(asString(v, n), s));
   }, 'decode()'),
-  /** `catch(fallback)`: the fallback when the target fails. */
-  catch: guarded([1, 1], (target, [fb]) => {
-    const fallback = fb as (c: Ctx) => Result;
-    return (c) => {
-      try {
-        return target(c);
-      } catch {
-        return fallback(c);
+  /**
+   * `catch(fallback)`: the fallback when the target fails. A lambda fallback
+   * receives the error message: `.catch(err -> {"error": err})`.
+   */
+  catch: {
+    arity: [1, 1],
+    compile(target, args, cx) {
+      const arg = args[0] as Node;
+      if (arg.k === 'lambda') {
+        const handler = cx.contextFn(arg);
+        return (c) => {
+          try {
+            return target(c);
+          } catch (err) {
+            return handler(c, err instanceof Error ? err.message : String(err));
+          }
+        };
       }
-    };
-  }),
+      const fallback = cx.expr(arg);
+      return (c) => {
+        try {
+          return target(c);
+        } catch {
+          return fallback(c);
+        }
+      };
+    },
+  },
   /** `or(fallback)`: the fallback when the target fails or is null. */
   or: guarded([1, 1], (target, [fb]) => {
     const fallback = fb as (c: Ctx) => Result;

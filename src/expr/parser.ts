@@ -214,6 +214,8 @@ export class Parser {
         this.advance();
         return { k: 'lit', pos: t.pos, value: t.text };
       case 'int':
+        this.advance();
+        return { k: 'lit', pos: t.pos, value: Number.isSafeInteger(t.num) ? t.num : BigInt(t.text) };
       case 'number':
         this.advance();
         return { k: 'lit', pos: t.pos, value: t.num };

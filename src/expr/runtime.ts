@@ -190,6 +190,7 @@ export function toText(v: Result): string {
   if (v instanceof Uint8Array) return textDecoder.decode(v);
   if (v instanceof Sentinel) return 'null';
   if (typeof v === 'number') return numberText(v);
+  if (typeof v === 'bigint') return v.toString();
   if (v instanceof Date) return v.toISOString();
   return toJSON(v);
 }

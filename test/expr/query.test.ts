@@ -141,6 +141,7 @@ const cases: Array<[string, Value]> = [
   ['meta("k").from(1)', 'b'],
   ['this.n.from_all()', [12, 99]],
   ['this.missing.not_null().catch("caught")', 'caught'],
+  ['this.name.number().catch(err -> {"failed": err.has_prefix("number()")})', { failed: true }],
   ['this.name.number().catch(this.n)', 12],
   ['this.missing.or("fallback")', 'fallback'],
   ['this.nums.map_each(x -> x.string()).join("")', '1234'],
@@ -211,6 +212,9 @@ test('integers stay integers; big integers stay exact', () => {
   assert.equal(compileQuery('this.big + 1').evaluate(b, 0), 9007199254740994n);
   assert.equal(compileQuery('this.big > 1.5').evaluate(b, 0), true);
   assert.equal(compileQuery('this.big == 9007199254740993').evaluate(b, 0), true);
+  assert.equal(compileQuery('this.big.string()').evaluate(b, 0), '9007199254740993');
+  assert.equal(compileQuery('"9007199254740993".number()').evaluate(b, 0), 9007199254740993n);
+  assert.equal(compileQuery('"12".number() + 1').evaluate(b, 0), 13);
 });
 
 test('a query does not parse the payload unless it reads it', () => {
