@@ -1,10 +1,11 @@
-import type { BinaryOp, Node } from './ast.js';
+import type { Node } from './ast.js';
 import { ExprRuntimeError, syntaxError } from './errors.js';
 import { FUNCTIONS } from './functions.js';
 import { METHODS } from './methods.js';
-import { arithmetic, compare, equals } from './ops.js';
+import { binaryEval } from './operators.js';
 import type { CompileApi, ContextFn } from './registry.js';
-import { type Eval, NOTHING, type Result, type Scope, Sentinel, getField, setField, typeError } from './runtime.js';
+import { type Eval, NOTHING, type Result, type Scope, getField, setField, typeError } from './runtime.js';
+import { arrayEval, ifEval, matchEval, objectEval } from './structures.js';
 import { didYouMean } from './suggest.js';
 import type { Value } from '../core/value.js';
 
@@ -72,7 +73,7 @@ export class Compiler implements CompileApi {
       case 'lambda':
         throw this.error(n, `a lambda (${n.param} -> ...) is only allowed as a method argument, e.g. map_each(${n.param} -> ...)`);
       case 'binary':
-        return this.binary(n.op, this.expr(n.left), this.expr(n.right));
+        return binaryEval(n.op, this.expr(n.left), this.expr(n.right));
       case 'not': {
         const operand = this.expr(n.operand);
         return (c) => {
@@ -91,13 +92,23 @@ export class Compiler implements CompileApi {
         };
       }
       case 'array':
-        return this.array(n.items);
+        return arrayEval(n.items.map((i) => this.expr(i)));
       case 'object':
-        return this.object(n.entries);
+        return objectEval(n.entries.map((e) => ({ key: this.expr(e.key), value: this.expr(e.value) })));
       case 'if':
-        return this.ifExpr(n.branches, n.otherwise);
+        return ifEval(
+          n.branches.map((b) => ({ cond: this.expr(b.cond), body: this.expr(b.body) })),
+          n.otherwise === undefined ? undefined : this.expr(n.otherwise),
+        );
       case 'match':
-        return this.match(n);
+        return matchEval(
+          n.subject === undefined ? undefined : this.expr(n.subject),
+          n.cases.map((m) => ({
+            literal: m.pattern !== undefined && m.pattern.k === 'lit' ? { value: m.pattern.value } : undefined,
+            pattern: m.pattern === undefined ? undefined : this.expr(m.pattern),
+            body: this.expr(m.body),
+          })),
+        );
     }
   }
 
@@ -213,127 +224,6 @@ export class Compiler implements CompileApi {
     if (got >= min && got <= max) return;
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw this.error(n, `${kind} '${name}' takes ${want} argument${want === '1' ? '' : 's'}, got ${got}`);
-  }
-
-  private binary(op: BinaryOp, l: Eval, r: Eval): Eval {
-    switch (op) {
-      case '&&':
-        return (c) => {
-          const a = l(c);
-          if (a === false) return false;
-          if (a !== true) throw typeError('bool', a, "left side of '&&'");
-          const b = r(c);
-          if (typeof b !== 'boolean') throw typeError('bool', b, "right side of '&&'");
-          return b;
-        };
-      case '||':
-        return (c) => {
-          const a = l(c);
-          if (a === true) return true;
-          if (a !== false) throw typeError('bool', a, "left side of '||'");
-          const b = r(c);
-          if (typeof b !== 'boolean') throw typeError('bool', b, "right side of '||'");
-          return b;
-        };
-      case '|':
-        return (c) => {
-          let a: Result;
-          try {
-            a = l(c);
-          } catch {
-            return r(c);
-          }
-          return a === null || a === NOTHING ? r(c) : a;
-        };
-      case '==':
-        return (c) => equals(l(c), r(c));
-      case '!=':
-        return (c) => !equals(l(c), r(c));
-      case '<':
-      case '<=':
-      case '>':
-      case '>=':
-        return (c) => {
-          const a = l(c);
-          const b = r(c);
-          if (typeof a === 'number' && typeof b === 'number') {
-            return op === '>' ? a > b : op === '<' ? a < b : op === '>=' ? a >= b : a <= b;
-          }
-          return compare(op, a, b);
-        };
-      default:
-        return (c) => arithmetic(op, l(c), r(c));
-    }
-  }
-
-  private array(items: Node[]): Eval {
-    const evals = items.map((i) => this.expr(i));
-    return (c) => {
-      const out: Value[] = [];
-      for (const e of evals) {
-        const v = e(c);
-        if (!(v instanceof Sentinel)) out.push(v);
-      }
-      return out;
-    };
-  }
-
-  private object(entries: Array<{ key: Node; value: Node }>): Eval {
-    const compiled = entries.map((e) => ({ key: this.expr(e.key), value: this.expr(e.value), node: e.key }));
-    return (c) => {
-      const out: { [key: string]: Value } = {};
-      for (const e of compiled) {
-        const k = e.key(c);
-        if (typeof k !== 'string') throw typeError('string', k, 'object key');
-        const v = e.value(c);
-        if (!(v instanceof Sentinel)) setField(out, k, v);
-      }
-      return out;
-    };
-  }
-
-  private ifExpr(branches: Array<{ cond: Node; body: Node }>, otherwise: Node | undefined): Eval {
-    const compiled = branches.map((b) => ({ cond: this.expr(b.cond), body: this.expr(b.body) }));
-    const other = otherwise === undefined ? undefined : this.expr(otherwise);
-    return (c) => {
-      for (const b of compiled) {
-        const v = b.cond(c);
-        if (v === true) return b.body(c);
-        if (v !== false) throw typeError('bool', v, 'if condition');
-      }
-      return other === undefined ? NOTHING : other(c);
-    };
-  }
-
-  private match(n: Node & { k: 'match' }): Eval {
-    const subject = n.subject === undefined ? undefined : this.expr(n.subject);
-    const cases = n.cases.map((m) => ({
-      literal: m.pattern !== undefined && m.pattern.k === 'lit',
-      value: m.pattern !== undefined && m.pattern.k === 'lit' ? m.pattern.value : null,
-      pattern: m.pattern === undefined ? undefined : this.expr(m.pattern),
-      body: this.expr(m.body),
-    }));
-    return (c) => {
-      let inner = c;
-      let s: Result = null;
-      if (subject !== undefined) {
-        s = subject(c);
-        inner = c.withThis(s);
-      }
-      for (const m of cases) {
-        if (m.pattern === undefined) return m.body(inner);
-        if (m.literal && subject !== undefined) {
-          if (equals(s, m.value)) return m.body(inner);
-          continue;
-        }
-        const p = m.pattern(inner);
-        if (p === true) return m.body(inner);
-        if (p === false) continue;
-        if (subject === undefined) throw typeError('bool', p, 'match case');
-        if (equals(s, p)) return m.body(inner);
-      }
-      return NOTHING;
-    };
   }
 }
 
