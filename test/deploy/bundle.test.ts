@@ -4,7 +4,7 @@ import { readFile, symlink, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bundle, extractEntries, openBundle, systemdUnit } from '../../src/bundle/index.js';
-import { freePort, functionsCopy, httpGet, killGroup, poll, repoDirs, repoRoot, spawnHidden, standInHost, standInSdk, tempDir, fixtures } from './helpers.js';
+import { freePort, functionsCopy, httpGet, killGroup, poll, repoDirs, repoRoot, spawnHidden, standInHost, tempDir, fixtures } from './helpers.js';
 
 const standInFunctions = join(fixtures, 'stand-in', 'functions');
 
@@ -12,14 +12,14 @@ test('bundle ships the host, precompiled TS plugins, Python plugins and the SDK,
   const functions = await functionsCopy(t, standInFunctions);
   const out = join(await tempDir(t), 'b.tar.gz');
   const lines: string[] = [];
-  const res = await bundle({ dir: functions, out, repoRoot, hostEntry: standInHost, pythonSdk: standInSdk, log: (l) => lines.push(l) });
+  const res = await bundle({ dir: functions, out, repoRoot, hostEntry: standInHost, log: (l) => lines.push(l) });
   const bytes = await readFile(out);
   assert.equal(res.bytes, bytes.byteLength);
   assert.match(lines.join('\n'), /b\.tar\.gz: [\d.]+ (KiB|MiB) \(\d+ files, 2 plugins/);
 
   const { manifest, entries } = openBundle(bytes);
   const paths = manifest.files.map((f) => f.path);
-  for (const p of ['start', 'hotplug.service', 'dist/src/host/hotplug.mjs', 'package.json', 'functions/echo.yaml', 'functions/upper/main.mjs', 'functions/upper/plugin.yaml', 'functions/sentiment/main.py', 'src/sdk/python/hotplug/__init__.py']) {
+  for (const p of ['start', 'hotplug.service', 'dist/src/host/hotplug.mjs', 'package.json', 'functions/echo.yaml', 'functions/upper/main.mjs', 'functions/upper/plugin.yaml', 'functions/sentiment/main.py', 'src/sdk/python/hotplug/__init__.py', 'src/sdk/python/hotplug/_wire.py']) {
     assert.ok(paths.includes(p), `${p} is in the bundle`);
   }
   for (const p of paths) assert.doesNotMatch(p, /\.ts$|node_modules|__pycache__|\/\.|^functions\/venv|\.env/, `${p} should not be shipped`);
@@ -43,8 +43,8 @@ test('bundling the same functions twice, from different places, gives identical 
   const a = await functionsCopy(t, standInFunctions);
   const b = await functionsCopy(t, standInFunctions);
   const dir = await tempDir(t);
-  const one = await bundle({ dir: a, out: join(dir, 'one.tar.gz'), repoRoot, hostEntry: standInHost, pythonSdk: standInSdk });
-  const two = await bundle({ dir: b, out: join(dir, 'two.tar.gz'), repoRoot, hostEntry: standInHost, pythonSdk: standInSdk });
+  const one = await bundle({ dir: a, out: join(dir, 'one.tar.gz'), repoRoot, hostEntry: standInHost });
+  const two = await bundle({ dir: b, out: join(dir, 'two.tar.gz'), repoRoot, hostEntry: standInHost });
   assert.equal(one.manifest.digest, two.manifest.digest);
   assert.ok((await readFile(one.file)).equals(await readFile(two.file)), 'the two archives differ');
 });
@@ -54,8 +54,8 @@ test('progress is drawn on a TTY only', async (t) => {
   const dir = await tempDir(t);
   let tty = '';
   let pipe = '';
-  await bundle({ dir: functions, out: join(dir, 'a.tar.gz'), repoRoot, hostEntry: standInHost, pythonSdk: standInSdk, progress: { isTTY: true, write: (s) => ((tty += s), true) } });
-  await bundle({ dir: functions, out: join(dir, 'b.tar.gz'), repoRoot, hostEntry: standInHost, pythonSdk: standInSdk, progress: { isTTY: false, write: (s) => ((pipe += s), true) } });
+  await bundle({ dir: functions, out: join(dir, 'a.tar.gz'), repoRoot, hostEntry: standInHost, progress: { isTTY: true, write: (s) => ((tty += s), true) } });
+  await bundle({ dir: functions, out: join(dir, 'b.tar.gz'), repoRoot, hostEntry: standInHost, progress: { isTTY: false, write: (s) => ((pipe += s), true) } });
   assert.match(tty, /\[1\/\d\] bundling the host/);
   assert.match(tty, /compiling upper\/main\.ts/);
   assert.equal(pipe, '');
@@ -65,14 +65,14 @@ test('bundle refuses a symlink that leaves the functions dir, and a missing dir'
   const functions = await functionsCopy(t, standInFunctions);
   await symlink('/etc/hostname', join(functions, 'leak.txt'));
   const out = join(await tempDir(t), 'x.tar.gz');
-  await assert.rejects(bundle({ dir: functions, out, repoRoot, hostEntry: standInHost, pythonSdk: standInSdk }), /leak\.txt is a symlink that points outside/);
-  await assert.rejects(bundle({ dir: join(functions, 'nope'), out, repoRoot, hostEntry: standInHost, pythonSdk: standInSdk }), /cannot read the functions dir/);
+  await assert.rejects(bundle({ dir: functions, out, repoRoot, hostEntry: standInHost }), /leak\.txt is a symlink that points outside/);
+  await assert.rejects(bundle({ dir: join(functions, 'nope'), out, repoRoot, hostEntry: standInHost }), /cannot read the functions dir/);
 });
 
 test('./start runs the unpacked bundle with the repo hidden, and answers over HTTP', async (t) => {
   const functions = await functionsCopy(t, standInFunctions);
   const dir = await tempDir(t);
-  const res = await bundle({ dir: functions, out: join(dir, 'b.tar.gz'), repoRoot, hostEntry: standInHost, pythonSdk: standInSdk });
+  const res = await bundle({ dir: functions, out: join(dir, 'b.tar.gz'), repoRoot, hostEntry: standInHost });
   const release = join(dir, 'release');
   await extractEntries(openBundle(await readFile(res.file)).entries, release);
 

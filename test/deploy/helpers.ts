@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const fixtures = join(repoRoot, 'test', 'fixtures', 'deploy');
 export const standInHost = join(fixtures, 'stand-in', 'host.mjs');
-export const standInSdk = join(fixtures, 'stand-in', 'sdk', 'hotplug');
 
 export interface Cleanup {
   after(fn: () => Promise<void> | void): void;

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { bundle, writeTar } from '../../src/bundle/index.js';
 import { deploy, rollback, type DeployOptions } from '../../src/deploy/index.js';
 import { isAlive, processesOf, sweep } from '../../src/deploy/remote/procs.js';
-import { fixtures, freePort, functionsCopy, httpGet, poll, repoRoot, standInHost, standInSdk, tempDir } from './helpers.js';
+import { fixtures, freePort, functionsCopy, httpGet, poll, repoRoot, standInHost, tempDir } from './helpers.js';
 import { startSshd } from './sshd.js';
 
 interface Info {
@@ -25,7 +25,7 @@ test('deploy over a real OpenSSH server (stand-in host): replace, automatic roll
 
   const functions = await functionsCopy(t, join(fixtures, 'stand-in', 'functions'));
   const make = async (name: string): Promise<string> =>
-    (await bundle({ dir: functions, out: join(work, `${name}.tar.gz`), repoRoot, hostEntry: standInHost, pythonSdk: standInSdk })).file;
+    (await bundle({ dir: functions, out: join(work, `${name}.tar.gz`), repoRoot, hostEntry: standInHost })).file;
   const first = await make('first');
   await writeFile(join(functions, 'VERSION'), '2\n');
   const second = await make('second');
