@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { ErrorCode, HotplugError } from '../core/errors.js';
 
@@ -88,7 +88,8 @@ export async function bundleJs(opts: BundleJsOptions): Promise<void> {
     const failure = err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] };
     const first = failure.errors?.[0];
     throw new HotplugError(ErrorCode.Bundle, `esbuild could not bundle ${opts.entry ?? 'the host'}: ${first?.text ?? (err as Error).message}`, {
-      ...(first?.location ? { location: { file: first.location.file, line: first.location.line, col: first.location.column + 1 } } : {}),
+      ...(first?.location ? { location: { file: resolve(opts.workingDir, first.location.file), line: first.location.line, col: first.location.column + 1 } } : {}),
+      hint: 'fix the import or syntax error there (esbuild compiles the code; types are not checked)',
       cause: err,
     });
   }
