@@ -58,17 +58,18 @@ export interface PluginProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `python3 <script> ...args` with the SDK on PYTHONPATH and the socket env var set. */
+/** Spawns `python3 <script> ...args` (in `cwd`, default the fixtures) with the SDK on PYTHONPATH and the socket env var set. */
 export async function spawnPlugin(
   script: string,
   args: string[] = [],
   env: Record<string, string> = {},
   stdin: 'pipe' | 'ignore' = 'pipe',
+  cwd = FIXTURES,
 ): Promise<PluginProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'hotplug-pytest-'));
   const address = `unix:${join(dir, 'plugin.sock')}`;
   const child = spawn(PYTHON, [script, ...args], {
-    cwd: FIXTURES,
+    cwd,
     detached: true,
     stdio: [stdin, 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '', PYTHONPATH: SDK_PATH, REDPANDA_CONNECT_PLUGIN_ADDRESS: address, ...env },
