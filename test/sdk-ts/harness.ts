@@ -1,0 +1,133 @@
+/**
+ * Runs SDK plugins the way the host does: compiled with esbuild, spawned as
+ * their own process with a private socket dir, called over a real Unix
+ * socket with a grpc-js client that uses src/wire's service definitions.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Client, credentials, status, type ServiceDefinition, type MethodDefinition } from '@grpc/grpc-js';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const sdkEntry = join(repoRoot, 'dist/src/sdk/ts/index.js');
+
+/** Compiles a TS plugin into one ESM file in `outDir`, with `hotplug/sdk` pointing at the built SDK. */
+export async function compilePlugin(entry: string, outDir: string): Promise<string> {
+  const outfile = join(outDir, 'plugin.mjs');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'hotplug-sdk',
+        setup(b) {
+          b.onResolve({ filter: /^hotplug\/sdk$/ }, () => ({ path: sdkEntry, external: true }));
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+type Methods<S> = { [K in keyof S]: S[K] extends MethodDefinition<infer Req, infer Res> ? (req: Req) => Promise<Res> : never };
+
+export interface RunningPlugin {
+  readonly child: ChildProcess;
+  readonly socketDir: string;
+  /** Everything the plugin wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves with how the process ended. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** A client for `service` (closed by dispose); calls wait for the socket to appear, as the host's Init does. */
+  client<S extends ServiceDefinition>(service: S): Methods<S>;
+  /** Kills the process (if alive) and removes its socket dir; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Source of the plugin (a .ts file); compiled before starting. */
+  entry: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/** Compiles and starts a plugin; the caller must `dispose()` it (t.after). */
+export async function startPlugin(opts: StartOptions): Promise<RunningPlugin> {
+  const socketDir = await mkdtemp(join(tmpdir(), 'hotplug-sdk-test-'));
+  const outDir = join(socketDir, 'build');
+  await mkdir(outDir);
+  const file = await compilePlugin(opts.entry, outDir);
+  const address = `unix:${join(socketDir, 'plugin.sock')}`;
+  const child = spawn(process.execPath, [file, ...(opts.args ?? [])], {
+    cwd: socketDir,
+    env: { ...process.env, ...opts.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: address },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stdout?.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const clients: Client[] = [];
+  let disposed: Promise<void> | undefined;
+  return {
+    child,
+    socketDir,
+    stderr: () => stderr,
+    exited,
+    client<S extends ServiceDefinition>(service: S) {
+      // A plain Client with makeUnaryRequest: a generated client would shadow Client#close with the Close RPC.
+      const c = new Client(address, credentials.createInsecure(), {
+        'grpc.max_receive_message_length': -1,
+        'grpc.max_send_message_length': -1,
+      });
+      clients.push(c);
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(service)) {
+        const m = service[key] as MethodDefinition<unknown, unknown>;
+        const once = (req: unknown, deadline: number) =>
+          new Promise((resolve, reject) => {
+            c.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, req, { deadline }, (err, res) => (err ? reject(err) : resolve(res)));
+          });
+        // Like the host: until the socket exists, retry (grpc-js fails such calls at once,
+        // before anything reached the plugin, even with waitForReady).
+        out[key] = async (req: unknown) => {
+          const deadline = Date.now() + 10_000;
+          for (;;) {
+            try {
+              return await once(req, deadline);
+            } catch (err) {
+              const notYet = (err as { code?: number }).code === status.UNAVAILABLE && /No connection established/.test((err as Error).message);
+              if (!notYet || Date.now() > deadline || child.exitCode !== null) throw err;
+              await new Promise((r) => setTimeout(r, 5));
+            }
+          }
+        };
+      }
+      return out as Methods<S>;
+    },
+    dispose() {
+      disposed ??= (async () => {
+        for (const c of clients) c.close();
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await exited;
+        await rm(socketDir, { recursive: true, force: true });
+      })();
+      return disposed;
+    },
+  };
+}
+
+export function fixture(name: string): string {
+  return join(repoRoot, 'test/fixtures/sdk-ts', name);
+}
