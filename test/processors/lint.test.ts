@@ -101,3 +101,10 @@ test('bad input: while with neither check nor max_loops is a located warning; th
   assert.ok(res.value, 'a warning does not stop the load');
   assert.deepEqual(load('    - while:\n        max_loops: 3\n        processors: []').diagnostics, []);
 });
+
+test('split: byte_size under the default size of 1 warns that it does nothing', () => {
+  const [warning, ...rest] = load('    - split:\n        byte_size: 5000000').diagnostics;
+  assert.deepEqual(rest, []);
+  assert.match(formatDiagnostic(warning!), /^\/f\/pipe\.yaml:6:20: warning: byte_size has no effect while size is 1/);
+  assert.deepEqual(load('    - split:\n        size: 0\n        byte_size: 10').diagnostics, []);
+});

@@ -1,4 +1,4 @@
-import type { Batch, ProcessorDef } from '../../core/index.js';
+import type { Batch, ProcessorDef, SpecProblem } from '../../core/index.js';
 import { nonNegative } from './checks.js';
 
 interface SplitConf {
@@ -21,6 +21,7 @@ export const splitDef: ProcessorDef = {
       { name: 'size', type: 'int', default: 1, check: nonNegative, description: 'Most messages per batch (0: no limit).' },
       { name: 'byte_size', type: 'int', default: 0, check: nonNegative, description: 'Most payload bytes per batch (0: no limit).' },
     ],
+    lint: sizeHidesByteSize,
   },
   build(conf) {
     const { size, byte_size: byteSize } = conf.config as SplitConf;
@@ -47,3 +48,17 @@ export const splitDef: ProcessorDef = {
     };
   },
 };
+
+/** With `size: 1` (the default) every message is alone, so `byte_size` never matters. */
+function sizeHidesByteSize(config: unknown): SpecProblem[] {
+  const { size, byte_size: byteSize } = config as SplitConf;
+  if (!(byteSize > 0 && size === 1)) return [];
+  return [
+    {
+      severity: 'warning',
+      path: 'byte_size',
+      message: 'byte_size has no effect while size is 1 (the default): every message ends up in a batch of its own',
+      hint: 'set size: 0 to split by bytes alone, or a larger size to combine both limits',
+    },
+  ];
+}
