@@ -4,9 +4,12 @@
  * every distinct response body as it is first seen, plus each failure, as
  * JSON lines on stdout. It stops on SIGTERM or stdin EOF and prints a summary.
  *
- * argv: JSON { urls: string[], concurrency: number, body?: string, maxSeconds?: number }
+ * argv: JSON { urls: string[], concurrency: number, body?: string, maxSeconds?: number, track?: string[] }
+ *   For URLs in `track`, every request body is unique (`<client>-<n>`) and each
+ *   acknowledged one is reported, so a test can check none was lost.
  * stdout lines: {"t":<epoch ms, fractional>,"url":...,"body":...,"first":true}
  *               {"t":...,"url":...,"error":"..."}   (a failed request: refused, reset, non-2xx)
+ *               {"acked":"<body>","url":...}             (for tracked URLs)
  *               {"summary":{"ok":N,"failed":N,"byUrl":{...}}}
  */
 import { request, Agent } from 'undici';
@@ -16,11 +19,13 @@ interface Options {
   concurrency: number;
   body?: string;
   maxSeconds?: number;
+  track?: string[];
 }
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as Options;
 const agent = new Agent({ connections: opts.concurrency * 2, pipelining: 1, keepAliveTimeout: 10_000 });
 const seen = new Set<string>();
+const tracking = new Set(opts.track ?? []);
 let ok = 0;
 let failed = 0;
 const byUrl: Record<string, { ok: number; failed: number }> = {};
@@ -37,12 +42,15 @@ async function client(i: number): Promise<void> {
   while (!stopping && Date.now() < deadline) {
     const url = opts.urls[(i + n++) % opts.urls.length] as string;
     const stats = (byUrl[url] ??= { ok: 0, failed: 0 });
+    const tracked = tracking.has(url);
+    const body = tracked ? `m-${i}-${n}` : (opts.body ?? `hello from client ${i}`);
     try {
-      const res = await request(url, { method: 'POST', body: opts.body ?? `hello from client ${i}`, dispatcher: agent, headersTimeout: 30_000, bodyTimeout: 30_000 });
+      const res = await request(url, { method: 'POST', body, dispatcher: agent, headersTimeout: 30_000, bodyTimeout: 30_000 });
       const text = await res.body.text();
       if (res.statusCode >= 200 && res.statusCode < 300) {
         ok++;
         stats.ok++;
+        if (tracked) emit({ acked: body, url });
         const key = `${url} ${text}`;
         if (!seen.has(key)) {
           seen.add(key);

@@ -18,22 +18,26 @@ export interface LoadSummary {
 /** A running load generator process; see load-client.ts. */
 export interface Load {
   readonly events: LoadEvent[];
+  /** Bodies of acknowledged requests to tracked URLs. */
+  readonly acked: string[];
   readonly errors: LoadEvent[];
   /** First time (epoch ms) a body matching `pred` was seen for `url` at or after `since`. */
   firstSeen(url: string, pred: (body: string) => boolean, since?: number): number | undefined;
   stop(): Promise<LoadSummary>;
 }
 
-export function startLoad(opts: { urls: string[]; concurrency: number; body?: string; maxSeconds?: number }): Load {
+export function startLoad(opts: { urls: string[]; concurrency: number; body?: string; maxSeconds?: number; track?: string[] }): Load {
   const script = fileURLToPath(new URL('./load-client.js', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [script, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const events: LoadEvent[] = [];
   const errors: LoadEvent[] = [];
+  const acked: string[] = [];
   let summary: LoadSummary | undefined;
   const done = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const o = JSON.parse(line) as LoadEvent & { summary?: LoadSummary };
+    const o = JSON.parse(line) as LoadEvent & { summary?: LoadSummary; acked?: string };
     if (o.summary) summary = o.summary;
+    else if (o.acked !== undefined) acked.push(o.acked);
     else if (o.error !== undefined) errors.push(o);
     else events.push(o);
   });
@@ -41,6 +45,7 @@ export function startLoad(opts: { urls: string[]; concurrency: number; body?: st
   return {
     events,
     errors,
+    acked,
     firstSeen(url, pred, since = 0) {
       return events.find((e) => e.url === url && e.t >= since && e.body !== undefined && pred(e.body))?.t;
     },
