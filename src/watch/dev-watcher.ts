@@ -1,0 +1,160 @@
+import { relative, resolve } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { formatDiagnostic, type Logger, type PluginManifest, type StreamConf } from '../core/index.js';
+import type { DirConf } from '../config/index.js';
+import { createCoalescer } from './coalescer.js';
+import { isIgnoredPath } from './ignore.js';
+import { planReload, pluginsUsed, readSource, type RunningState } from './plan.js';
+import { createSerialRunner } from './serial.js';
+
+/**
+ * What the dev watcher reloads. Every method must keep the previous version
+ * serving when the new one fails, and reject with an error that says why.
+ */
+export interface ReloadTarget {
+  /** The manifests builders use from now on. */
+  setManifests(manifests: PluginManifest[]): void;
+  /** Starts a new generation of the plugin's processes and drains the old one. */
+  swapPlugin(manifest: PluginManifest): Promise<void>;
+  startStream(conf: StreamConf): Promise<void>;
+  /** Starts `conf`, moves `oldId`'s routes to it atomically, then drains and closes `oldId`. */
+  replaceStream(oldId: string, conf: StreamConf): Promise<void>;
+  /** Drains and closes the stream; its routes then answer 404. */
+  stopStream(id: string): Promise<void>;
+}
+
+export interface DevWatcherOptions {
+  dir: string;
+  target: ReloadTarget;
+  /** What the host was started with. */
+  initial: DirConf;
+  /** Loads and checks the whole functions dir again. */
+  load: () => DirConf;
+  log: Logger;
+  /** Quiet period before a burst of events is handled (default 25 ms). */
+  quietMs?: number;
+}
+
+export interface DevWatcher {
+  /** Resolves once the initial scan is done and edits are being watched. */
+  ready: Promise<void>;
+  /** Resolves when no reload is running or pending. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
+  const dir = resolve(opts.dir);
+  const log = opts.log;
+  const running: RunningState = {
+    streams: new Map(opts.initial.streams.map((s) => [s.id, { conf: s, source: readSource(s.file) }])),
+    manifests: new Map(opts.initial.manifests.map((m) => [m.name, m])),
+    pendingCode: new Set(),
+  };
+  const runner = createSerialRunner<string>((_k, err) => log.error({ err }, 'reload failed'));
+  let changed = new Set<string>();
+
+  const reload = async (): Promise<void> => {
+    const paths = changed;
+    changed = new Set();
+    const started = performance.now();
+    const plan = planReload(running, opts.load(), paths);
+    for (const d of plan.diagnostics) {
+      const text = formatDiagnostic(d);
+      if (d.severity === 'error') log.error(`${text}\n  (the previous version keeps serving)`);
+      else log.warn(text);
+    }
+    // Keep the last good manifest of a plugin whose plugin.yaml is broken while a
+    // running stream still uses it: its processes keep serving that stream.
+    const manifests = new Map(plan.manifests.map((m) => [m.name, m]));
+    const names = new Set([...manifests.keys(), ...running.manifests.keys()]);
+    const inUse = new Set([...running.streams.values()].flatMap((s) => [...pluginsUsed(s.conf, names)]));
+    for (const [name, m] of running.manifests) if (!manifests.has(name) && inUse.has(name)) manifests.set(name, m);
+    opts.target.setManifests([...manifests.values()]);
+    running.manifests = manifests;
+    running.pendingCode = plan.pendingCode;
+
+    const failed: string[] = [];
+    const swaps = plan.swapPlugins.map(async (m) => {
+      try {
+        await opts.target.swapPlugin(m);
+      } catch (err) {
+        failed.push(`plugin ${m.name}`);
+        log.error(`plugin ${m.name}: the new version failed; the previous one keeps serving\n${(err as Error).message}`);
+      }
+    });
+    await Promise.all(swaps);
+    const streamOps = [
+      ...plan.startStreams.map(async (conf) => {
+        try {
+          await opts.target.startStream(conf);
+          running.streams.set(conf.id, { conf, source: readSource(conf.file) });
+        } catch (err) {
+          failed.push(`stream ${conf.id}`);
+          log.error(`stream ${conf.id}: failed to start\n${(err as Error).message}`);
+        }
+      }),
+      ...plan.replaceStreams.map(async ({ oldId, conf }) => {
+        try {
+          await opts.target.replaceStream(oldId, conf);
+          running.streams.delete(oldId);
+          running.streams.set(conf.id, { conf, source: readSource(conf.file) });
+        } catch (err) {
+          failed.push(`stream ${conf.id}`);
+          log.error(`stream ${conf.id}: the new version failed to start; the previous one keeps serving\n${(err as Error).message}`);
+        }
+      }),
+      ...plan.stopStreams.map(async (id) => {
+        try {
+          await opts.target.stopStream(id);
+        } finally {
+          running.streams.delete(id);
+        }
+      }),
+    ];
+    await Promise.all(streamOps);
+    const ms = Math.round(performance.now() - started);
+    const what = plan.changes.length ? plan.changes.join(', ') : [...paths].map((p) => relative(dir, p)).join(', ');
+    if (plan.changes.length === 0 && plan.diagnostics.length === 0) {
+      log.debug(`no change to apply (${what})`);
+    } else if (failed.length) {
+      log.warn(`reload: ${what} — ${failed.join(', ')} kept the previous version (${ms} ms)`);
+    } else if (plan.changes.length) {
+      log.info(`reloaded ${what} in ${ms} ms`);
+    }
+  };
+
+  const coalescer = createCoalescer<string>({
+    quietMs: opts.quietMs ?? 25,
+    maxWaitMs: 300,
+    onFlush: (paths) => {
+      for (const p of paths) changed.add(p);
+      runner.run('reload', reload).catch((err: unknown) => log.error({ err }, 'reload failed'));
+    },
+  });
+
+  const watcher: FSWatcher = watch(dir, {
+    ignoreInitial: true,
+    ignored: (p: string) => {
+      const rel = relative(dir, p);
+      return rel !== '' && isIgnoredPath(rel);
+    },
+  });
+  watcher.on('all', (_event: string, path: string) => coalescer.add(resolve(path)));
+  watcher.on('error', (err: unknown) => log.error({ err }, 'file watcher error'));
+  const ready = new Promise<void>((r) => watcher.once('ready', () => r()));
+
+  let closing: Promise<void> | undefined;
+  return {
+    ready,
+    idle: () => runner.idle(),
+    close() {
+      closing ??= (async () => {
+        coalescer.close();
+        await watcher.close();
+        await runner.idle();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createDevWatcher, type DevWatcher, type DevWatcherOptions, type ReloadTarget } from './dev-watcher.js';
+export { planReload, pluginsUsed, type ReloadPlan, type RunningState } from './plan.js';
+export { isIgnoredPath } from './ignore.js';
