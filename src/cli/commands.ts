@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { testCommand } from './commands/test.js';
 
 /** Every command, in the order `hotplug --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [testCommand];

@@ -13,3 +13,4 @@ export { checkStream, readStream, loadStream, IGNORED_TOP_LEVEL, type StreamOpti
 export { discover, MANIFEST_FILE, type Discovery, type StreamFile } from './discover.js';
 export { loadDir, lintDir, type DirOptions, type DirConf } from './load-dir.js';
 export { httpRoutes, findRouteClashes, routeKey, nestedComponents, RESERVED_PATHS, type HttpRoute } from './routes.js';
+export { checkConfigAt } from './config-node.js';

@@ -1,0 +1,28 @@
+import type { Command } from '../command.js';
+import { createLogger } from '../../core/index.js';
+import { runTests } from '../../testing/runner.js';
+
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'Run the tests of plugins and pipelines through their real processes',
+  usage: 'hotplug test [PATH...]',
+  help: [
+    'PATH is a functions dir (default: functions), a plugin folder, a pipeline file or a *.test.yaml file.',
+    'A plugin is tested by *.test.yaml files in its folder; a pipeline NAME.yaml by NAME.test.yaml next to',
+    'it or by its own `tests:` section. Prints a diff for each failure and `N passed, N failed`;',
+    'exits 1 when anything failed.',
+    '',
+    'Options:',
+    '  --verbose    show plugin logs',
+  ].join('\n'),
+  flags: { verbose: 'boolean' },
+  async run({ positionals, flags }) {
+    const log = createLogger({ level: flags['verbose'] ? 'info' : 'error' });
+    const { failed } = await runTests({
+      paths: positionals.length ? positionals : ['functions'],
+      log,
+      out: (t) => process.stdout.write(t),
+    });
+    return failed > 0 ? 1 : 0;
+  },
+};
