@@ -54,7 +54,8 @@ class Share {
  */
 export class OutputStage implements Output {
   readonly maxInFlight = Number.POSITIVE_INFINITY;
-  private readonly limiter: Limiter;
+  /** Sized from the output's `maxInFlight` once connected (a plugin output learns it at Init). */
+  private limiter: Limiter;
   private driver: BatchDriver<Share> | undefined;
   private postProcessors: Processor[] = [];
   private closing: Promise<void> | undefined;
@@ -76,6 +77,8 @@ export class OutputStage implements Output {
   /** Connects the component, then sets up batching (a plugin output's policy is known only after Init). */
   async connect(signal: AbortSignal): Promise<void> {
     await this.inner.connect(signal);
+    const max = Math.max(1, this.inner.maxInFlight ?? 1);
+    if (max !== this.limiter.size && this.limiter.inUse === 0) this.limiter = new Limiter(max);
     if (this.driver !== undefined) return;
     let batching = this.opts.batching;
     if (batching === undefined && this.inner.batchPolicy !== undefined) {

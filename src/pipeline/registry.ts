@@ -48,6 +48,11 @@ export class Registry {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Every spec (what src/config's loadDir takes as `builtins`). */
+  allSpecs(): ComponentSpec[] {
+    return [...this.defs.values()].map((d) => d.spec);
+  }
+
   /** A copy to add to without touching this one (a reload's candidate set of plugins). */
   clone(): Registry {
     const r = new Registry();
