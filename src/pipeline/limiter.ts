@@ -25,12 +25,33 @@ export class Limiter {
     return false;
   }
 
-  acquire(): Promise<void> {
+  /** Waits for a slot; with a signal, gives up (rejecting) when it aborts. */
+  acquire(signal?: AbortSignal): Promise<void> {
     if (this.free > 0) {
       this.free--;
       return Promise.resolve();
     }
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const w = { resolve, reject };
+      this.waiters.push(w);
+      if (!signal) return;
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal.reason as Error);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      w.resolve = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+    });
+  }
+
+  /** Takes a slot even when none is free (the count goes over); `release` gives it back as usual. */
+  forceAcquire(): void {
+    this.free--;
   }
 
   release(): void {

@@ -24,6 +24,11 @@ export interface BatchingOptions extends BatchPolicyOptions {
   processors: Processor[];
 }
 
+/** An output that holds batches of its own (a stage, a broker of stages) and can be told to let them go. */
+export interface Drainable {
+  drain(): void;
+}
+
 /** Tracks one `writeBatch` call whose messages may land in several flushed batches. */
 class Share {
   private remaining: number;
@@ -59,6 +64,7 @@ export class OutputStage implements Output {
   private driver: BatchDriver<Share> | undefined;
   private postProcessors: Processor[] = [];
   private closing: Promise<void> | undefined;
+  private draining = false;
   private readonly flushing = new Set<Promise<void>>();
   private readonly sent: Counter;
   private readonly failed: Counter;
@@ -96,10 +102,23 @@ export class OutputStage implements Output {
     return this.batchOrWrite(batch);
   }
 
-  /** Flushes pending batches through post-batch processors and the output, waits for in-flight writes, closes. */
+  /**
+   * Shutdown, first step: flushes what the batch policy holds and stops
+   * batching (later writes go straight through), here and in nested stages
+   * (a broker's children), so that nothing waits on a period that will never
+   * come. Idempotent.
+   */
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.driver?.close();
+    (this.inner as Partial<Drainable>).drain?.();
+  }
+
+  /** Drains, waits for in-flight writes (post-batch processors included), then closes the output and processors. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.driver?.close();
+      this.drain();
       await Promise.allSettled([...this.flushing]);
       await this.limiter.idle();
       const results = await Promise.allSettled([
@@ -121,7 +140,7 @@ export class OutputStage implements Output {
 
   private batchOrWrite(batch: Batch): Promise<void> {
     const driver = this.driver;
-    if (driver === undefined || this.closing !== undefined) return this.write(batch, 'none');
+    if (driver === undefined || this.draining) return this.write(batch, 'none');
     return new Promise<void>((resolve, reject) => driver.add(batch, new Share(batch.length, resolve, reject)));
   }
 

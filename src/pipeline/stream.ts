@@ -141,9 +141,15 @@ export class Stream {
     const { input, log } = this.parts;
     const signal = this.intake.signal;
     let drainFailed = false;
+    let reads = 0;
     signal.addEventListener('abort', () => this.abortRead?.(signal.reason as Error), { once: true });
     for (;;) {
-      if (!this.inflight.tryAcquire()) await this.inflight.acquire();
+      if (!this.inflight.tryAcquire()) {
+        // Once intake stops, what an input already holds is taken without waiting for a slot:
+        // slots may only free up when a batch policy flushes, which happens after this loop ends.
+        if (signal.aborted) this.inflight.forceAcquire();
+        else await this.inflight.acquire(signal).catch(() => this.inflight.forceAcquire());
+      }
       let rr: ReadResult | null;
       try {
         rr = signal.aborted ? await input.readBatch(signal) : await this.raceAbort(input.readBatch(signal));
@@ -173,6 +179,9 @@ export class Stream {
         return;
       }
       this.dispatch(rr);
+      // An input that always has data ready (generate at interval 0) would otherwise keep the whole
+      // stream on the microtask queue and starve timers and sockets: yield to the event loop now and then.
+      if (++reads % 64 === 0) await new Promise<void>((r) => setImmediate(r));
     }
   }
 
@@ -267,6 +276,7 @@ export class Stream {
     await this.readerDone;
     if (this.processing > 0) await new Promise<void>((r) => (this.processingIdle = r));
     // Flushes batch policies; every transaction settles during this.
+    (this.parts.output as { drain?: () => void }).drain?.();
     await this.parts.output.close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing output failed'));
     await this.inflight.idle();
     const closed = await Promise.allSettled([

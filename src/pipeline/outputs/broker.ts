@@ -40,6 +40,11 @@ export class BrokerOutput implements Output {
     }
   }
 
+  /** Passes shutdown's drain on to the children (see OutputStage.drain). */
+  drain(): void {
+    for (const o of this.outputs) (o as { drain?: () => void }).drain?.();
+  }
+
   async close(): Promise<void> {
     const results = await Promise.allSettled(this.outputs.map((o) => o.close()));
     for (const r of results) if (r.status === 'rejected') throw r.reason;
