@@ -56,9 +56,10 @@ export class Compiler implements CompileApi {
       case 'field':
         return this.field(n);
       case 'scope': {
+        // this.user.(name + "!") rebinds this; this.user.(u -> u.name) names it.
         const target = this.expr(n.target);
-        const body = this.expr(n.body);
-        return (c) => body(c.withThis(target(c)));
+        const body = this.contextFn(n.body);
+        return (c) => body(c, target(c));
       }
       case 'var':
         return this.variable(n);

@@ -33,6 +33,8 @@ const cases: Array<[string, Value]> = [
   ['this."a.b"', 'dotted'],
   ['this.missing.deeper', null],
   ['this.user.(id + 1)', 8],
+  ['this.user.(u -> u.id + this.n)', 19],
+  ['this.(missing | user).id', 7],
   ['n', 12],
   ['user.id', 7],
   // metadata and functions
