@@ -6,18 +6,22 @@ import { HotplugError, ErrorCode } from '../core/errors.js';
  * $HOTPLUG_PYTHON if set, else the first `python3` on PATH, else
  * /usr/bin/python3. The probe runs once per process; its result is cached.
  */
-let cached: Promise<string> | undefined;
+const cache = new Map<string, Promise<string>>();
 
 export function resolvePython(): Promise<string> {
-  cached ??= probeAll().catch((err: unknown) => {
-    cached = undefined; // let a later call try again (e.g. after installing grpcio)
-    throw err;
-  });
-  return cached;
+  const override = process.env['HOTPLUG_PYTHON'] ?? '';
+  let found = cache.get(override);
+  if (!found) {
+    found = probeAll(override).catch((err: unknown) => {
+      cache.delete(override); // let a later call try again (e.g. after installing grpcio)
+      throw err;
+    });
+    cache.set(override, found);
+  }
+  return found;
 }
 
-async function probeAll(): Promise<string> {
-  const override = process.env['HOTPLUG_PYTHON'];
+async function probeAll(override: string): Promise<string> {
   const candidates = override ? [override] : ['python3', '/usr/bin/python3'];
   const tried: string[] = [];
   for (const py of candidates) {
