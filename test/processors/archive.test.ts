@@ -68,12 +68,21 @@ test('unarchive lines and json_array split messages in place, keeping origin and
   assert.match(items![3]!.error!, /expected a JSON array/);
 });
 
-test('archive keeps the first message origin (merged output settles with the batch)', async () => {
-  const origin: Origin = { addResponse() {} };
-  const batch = batchOf('a', 'b');
-  batch[0]!.origin = origin;
-  const [[out]] = (await build('archive', { format: 'tar', path: '' }).processBatch(batch)) as [[Message]];
-  assert.equal(out.origin, origin);
+test('archive: a response recorded for the merged message reaches every source origin, once each', async () => {
+  const got: Record<string, string[]> = { a: [], b: [] };
+  const origin = (name: string): Origin => ({ addResponse: (m) => got[name]!.push(m.text()) });
+  const [a, b] = [origin('a'), origin('b')];
+  const batch = batchOf('1', '2', '3');
+  batch[0]!.origin = a;
+  batch[1]!.origin = b;
+  batch[2]!.origin = a;
+  const [[out]] = (await build('archive', { format: 'lines', path: '' }).processBatch(batch)) as [[Message]];
+  out.origin!.addResponse(out);
+  assert.deepEqual(got, { a: ['1\n2\n3'], b: ['1\n2\n3'] });
+  const single = batchOf('x');
+  single[0]!.origin = a;
+  const [[one]] = (await build('archive', { format: 'tar', path: '' }).processBatch(single)) as [[Message]];
+  assert.equal(one.origin, a, 'a single source keeps its own origin');
   assert.deepEqual(await build('archive', { format: 'lines', path: '' }).processBatch([]), []);
 });
 
