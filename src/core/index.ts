@@ -8,3 +8,4 @@ export * from './processor.js';
 export * from './output.js';
 export * from './spec.js';
 export * from './build.js';
+export * from './paths.js';

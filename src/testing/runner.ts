@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { ConfigError, errorMessage, formatDiagnostic, type Logger } from '../core/index.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError, displayPath, errorMessage, formatDiagnostic, type Logger } from '../core/index.js';
 import { discover } from '../config/index.js';
 import { runPluginTests, type CaseResult } from './plugin-tests.js';
 import { isTestFile, loadTestFile } from './spec.js';
@@ -72,8 +72,7 @@ export function findTests(path: string): { targets: TestTarget[]; orphans: strin
  * Resolves to the number of failed cases (files that could not run count as one each).
  */
 export async function runTests(opts: RunTestsOptions): Promise<{ passed: number; failed: number }> {
-  const cwd = process.cwd();
-  const rel = (p: string): string => relative(cwd, p) || p;
+  const rel = (p: string): string => displayPath(p);
   let passed = 0;
   let failed = 0;
   const targets: TestTarget[] = [];

@@ -1,6 +1,6 @@
-import { relative } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { ErrorCode, HotplugError } from '../../core/index.js';
+import { ErrorCode, HotplugError, displayPath } from '../../core/index.js';
 import { LANGUAGES, TYPES, newPlugin, type Language, type PluginType } from '../../scaffold/new-plugin.js';
 import { ask, interactive } from '../prompt.js';
 
@@ -53,8 +53,8 @@ export const newCommand: Command = {
     if (!type && tty && !flags['lang']) type = await ask('Type', TYPES, 'processor');
     const dir = (flags['dir'] as string | undefined) ?? 'functions';
     const result = await newPlugin({ name, lang: lang as Language, type: (type ?? 'processor') as PluginType, dir, force: flags['force'] === true });
-    const dirRel = relative(process.cwd(), dir) || '.';
-    const rel = relative(process.cwd(), result.target) || result.target;
+    const dirRel = displayPath(resolve(dir));
+    const rel = displayPath(result.target);
     process.stdout.write(`Created ${rel}/ (${lang} ${type ?? 'processor'}):\n${result.files.map((f) => `  ${rel}/${f}`).join('\n')}\n\n${nextSteps(name, (type ?? 'processor') as PluginType, dirRel)}\n`);
     return 0;
   },
