@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { openBundle } from '../bundle/archive.js';
 import { MIN_NODE_MAJOR } from '../bundle/manifest.js';
+import { formatBytes } from '../bundle/progress.js';
 import { DEFAULT_DEPLOY_DIR } from '../bundle/systemd-unit.js';
 import { ErrorCode, HotplugError } from '../core/errors.js';
 import { agentScript } from './agent-script.js';
 import { encodeRequest, type AgentEvent, type AgentRequest, type AgentResult, type ServiceManagerKind } from './protocol.js';
-import { runSsh, sshFailure, type SshTarget } from './ssh.js';
+import { checkTarget, runSsh, sshFailure, withSshSession, type SshTarget } from './ssh.js';
 
 /** How to reach the VM and where the release tree lives there. Shared by deploy and rollback. */
 export interface RemoteOptions {
@@ -68,28 +69,32 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
       hint: 'rebuild it with `hotplug bundle`',
     });
   }
-  const { target, node, dir } = await connect(opts);
-  const agent = await uploadAgent(target, dir);
-  const upload = posix.join(dir, '.hotplug', 'uploads', `${digest.slice(0, 12)}-${process.pid}-${Date.now()}.tar.gz`);
-  opts.log?.(`uploading ${opts.bundle} (${archive.byteLength} bytes) to ${opts.to}:${upload}`);
-  await putFile(target, upload, archive);
-  const result = await runAgent(target, node, agent, opts, {
-    op: 'deploy',
-    ...common(opts, dir),
-    bundle: upload,
-    port: opts.port,
-    host: opts.host,
-    keep: opts.keep ?? 3,
+  return withSshSession(targetOf(opts), async (target) => {
+    const { node, dir } = await connect(target, opts);
+    const agent = await uploadAgent(target, dir);
+    const upload = posix.join(dir, '.hotplug', 'uploads', `${digest.slice(0, 12)}-${process.pid}-${Date.now()}.tar.gz`);
+    opts.log?.(`uploading ${opts.bundle} (${formatBytes(archive.byteLength)}) to ${opts.to}:${upload}`);
+    await putFile(target, upload, archive);
+    const result = await runAgent(target, node, agent, opts, {
+      op: 'deploy',
+      ...common(opts, dir),
+      bundle: upload,
+      port: opts.port,
+      host: opts.host,
+      keep: opts.keep ?? 3,
+    });
+    return { ...result, dir, url: publicUrl(opts.to, result.host, result.port) };
   });
-  return { ...result, dir, url: publicUrl(opts.to, result.host, result.port) };
 }
 
 /** Goes back one release on purpose: the newest release older than the current one. */
 export async function rollback(opts: RemoteOptions): Promise<DeployResult> {
-  const { target, node, dir } = await connect(opts);
-  const agent = await uploadAgent(target, dir);
-  const result = await runAgent(target, node, agent, opts, { op: 'rollback', ...common(opts, dir) });
-  return { ...result, dir, url: publicUrl(opts.to, result.host, result.port) };
+  return withSshSession(targetOf(opts), async (target) => {
+    const { node, dir } = await connect(target, opts);
+    const agent = await uploadAgent(target, dir);
+    const result = await runAgent(target, node, agent, opts, { op: 'rollback', ...common(opts, dir) });
+    return { ...result, dir, url: publicUrl(opts.to, result.host, result.port) };
+  });
 }
 
 function common(opts: RemoteOptions, dir: string): Omit<AgentRequest, 'op'> & { dir: string } {
@@ -99,13 +104,17 @@ function common(opts: RemoteOptions, dir: string): Omit<AgentRequest, 'op'> & { 
 }
 
 /** Checks that ssh gets in and that the VM has a new enough Node, and settles the deploy dir. */
-async function connect(opts: RemoteOptions): Promise<{ target: SshTarget; node: string; dir: string }> {
-  const target: SshTarget = {
+function targetOf(opts: RemoteOptions): SshTarget {
+  checkTarget(opts.to);
+  return {
     to: opts.to,
     ...(opts.sshPort !== undefined ? { port: opts.sshPort } : {}),
     ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
     ...(opts.knownHosts !== undefined ? { knownHosts: opts.knownHosts } : {}),
   };
+}
+
+async function connect(target: SshTarget, opts: RemoteOptions): Promise<{ node: string; dir: string }> {
   const node = opts.remoteNode ?? 'node';
   opts.log?.(`connecting to ${opts.to}`);
   const run = await runSsh(target, [node, '-e', 'process.stdout.write(JSON.stringify({node:process.versions.node,home:require("os").homedir(),uid:process.getuid()}))']);
@@ -128,7 +137,7 @@ async function connect(opts: RemoteOptions): Promise<{ target: SshTarget; node: 
     });
   }
   const dir = resolveDir(opts.dir, probe);
-  return { target, node, dir };
+  return { node, dir };
 }
 
 function resolveDir(dir: string | undefined, probe: Probe): string {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ErrorCode, HotplugError } from '../core/errors.js';
 
 /** How to reach the VM. Host keys are always checked: there is no switch to turn that off. */
@@ -12,6 +15,11 @@ export interface SshTarget {
   knownHosts?: string;
   /** Seconds to wait for the TCP connection. */
   connectTimeout?: number;
+  /**
+   * A control socket shared by the commands of one deploy (see withSshSession):
+   * one TCP connection and one key exchange instead of one per command.
+   */
+  controlPath?: string;
 }
 
 const TARGET = /^(?:[A-Za-z0-9._][A-Za-z0-9._-]*@)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])$/;
@@ -41,8 +49,29 @@ export function sshArgv(t: SshTarget, remote: readonly string[]): string[] {
   if (t.knownHosts !== undefined) args.push('-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null');
   if (t.identity !== undefined) args.push('-i', t.identity, '-o', 'IdentitiesOnly=yes');
   if (t.port !== undefined) args.push('-p', String(t.port));
+  if (t.controlPath !== undefined) args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${t.controlPath}`, '-o', 'ControlPersist=60');
   args.push('--', t.to, shellQuote(remote));
   return args;
+}
+
+/**
+ * Runs `fn` with one multiplexed ssh connection for all its commands. The
+ * first command starts the master (which detaches); it is told to exit at
+ * the end, and would exit by itself 60 s after its last use anyway.
+ */
+export async function withSshSession<T>(t: SshTarget, fn: (t: SshTarget) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'hotplug-ssh-'));
+  const session: SshTarget = { ...t, controlPath: join(dir, 'control') };
+  try {
+    return await fn(session);
+  } finally {
+    await new Promise<void>((resolve) => {
+      const stop = spawn('ssh', ['-o', `ControlPath=${session.controlPath}`, '-O', 'exit', '--', t.to], { stdio: 'ignore' });
+      stop.once('error', () => resolve());
+      stop.once('close', () => resolve());
+    });
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export interface SshRun {

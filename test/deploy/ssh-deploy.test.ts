@@ -142,4 +142,15 @@ test('deploy over a real OpenSSH server (stand-in host): replace, automatic roll
     assert.equal((await info()).pid, pid);
     assert.equal((await httpGet(`http://127.0.0.1:${port}/ready`)).status, 200);
   });
+
+  await t.test('old releases beyond --keep are pruned, never the current one', async () => {
+    const { readdirSync } = await import('node:fs');
+    const before = readdirSync(join(remoteDir, 'releases')).filter((n) => !n.startsWith('.'));
+    assert.ok(before.length >= 2);
+    const last = await deploy({ ...base, bundle: first, keep: 0 });
+    assert.deepEqual(readdirSync(join(remoteDir, 'releases')), [last.release]);
+    assert.deepEqual([...last.pruned].sort(), [...before].sort());
+    assert.equal((await info()).cwd, releaseDir(last.release));
+    await assert.rejects(rollback(base), /no release older than/);
+  });
 });
