@@ -56,6 +56,11 @@ export abstract class PluginComponent {
     return this.gen;
   }
 
+  /** The newest generation, also after close (for getters that must not throw). */
+  protected latest(): Generation {
+    return this.gen;
+  }
+
   /** Brings a new generation to where the current one is (started; inputs and outputs also connected). */
   protected abstract prepare(gen: Generation): Promise<void>;
 

@@ -37,7 +37,7 @@ export class PluginInput extends PluginComponent implements Input {
 
   /** The plugin's Init answer; undefined before connect(). */
   get autoReplayNacks(): boolean {
-    return this.current().supervisors()[0]?.initResponse<InputInitResponse>()?.autoReplayNacks === true;
+    return this.latest().supervisors()[0]?.initResponse<InputInitResponse>()?.autoReplayNacks === true;
   }
 
   async connect(signal: AbortSignal): Promise<void> {

@@ -26,13 +26,13 @@ export class PluginOutput extends PluginComponent implements Output {
   }
 
   private init(): OutputInitResponse | undefined {
-    return this.current().supervisors()[0]?.initResponse<OutputInitResponse>();
+    return this.latest().supervisors()[0]?.initResponse<OutputInitResponse>();
   }
 
   /** The plugin's max_in_flight (at least 1) times its instances; 1 before connect(). */
   get maxInFlight(): number {
     const n = this.init()?.maxInFlight ?? 1;
-    return Math.max(1, n) * Math.max(1, this.current().supervisors().length);
+    return Math.max(1, n) * Math.max(1, this.latest().supervisors().length);
   }
 
   get batchPolicy(): BatchPolicyConfig | undefined {

@@ -157,12 +157,19 @@ export class PluginProcess {
         reject(new PluginCrashedError(this.name, this.exitInfo ?? { code: null, signal: null }, this.tail.text()));
         return;
       }
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
       const pending: PendingCall = { reject, settled: false };
       this.calls.add(pending);
       this.inFlight++;
+      const onAbort = (): void => call.cancel();
       const call = this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, req, new Metadata(), {}, (err, res) => {
         this.inFlight--;
         this.calls.delete(pending);
+        // Long-lived signals (one per input) must not collect a listener per call.
+        signal?.removeEventListener('abort', onAbort);
         if (pending.settled) return;
         if (!err) {
           pending.settled = true;
@@ -179,7 +186,7 @@ export class PluginProcess {
         pending.settled = true;
         reject(this.callError(method.path, err));
       });
-      signal?.addEventListener('abort', () => call.cancel(), { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

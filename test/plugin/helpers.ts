@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,12 @@ interface Ctx {
 export function testRuntime(t: Ctx, opts: Partial<PluginRuntimeOptions> = {}): TestRuntime {
   const { log, lines } = captureLogger();
   const rt = createPluginRuntime({ log, repoRoot, startTimeoutMs: 10_000, restart: { baseMs: 10, maxMs: 200, maxFailures: 3 }, killTimeoutMs: 1000, closeTimeoutMs: 1000, ...opts });
-  t.after(() => rt.close());
+  t.after(async () => {
+    await rt.close();
+    // Every test ends with no socket dir of this host left behind, whatever happened in it.
+    const left = readdirSync(tmpdir()).filter((d) => d.startsWith(`hotplug-plugin-${process.pid}-`));
+    if (left.length > 0) throw new Error(`socket dirs left behind: ${left.join(', ')}`);
+  });
   return { rt, lines };
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
 import { HotplugError, ErrorCode } from '../../src/core/errors.js';
@@ -109,6 +110,8 @@ test('a plugin that keeps crashing is reported failed after the cap, and calls f
   assert.equal(h?.state, 'failed');
   assert.equal(h?.instances[0]?.restarts, 3);
   await assert.rejects(p.processBatch([new Message('fine')]), (err: HotplugError) => err.code === ErrorCode.PluginFailed);
+  assert.equal(h?.instances[0]?.pid, undefined, 'no process left running');
+  assert.deepEqual(readdirSync(tmpdir()).filter((d) => d.startsWith(`hotplug-plugin-${process.pid}-`)), [], 'no socket dir left');
 });
 
 test('stdout/stderr are drained and re-logged: JSON stays structured, a 10 MiB line is cut, nothing blocks', async (t) => {
