@@ -21,8 +21,9 @@ export function hostRoutes(host: Host): Route[] {
       for (const [id, h] of Object.entries(streams)) {
         if (!h.input || !h.output) notReady[id] = h;
       }
-      const ready = host.state() === 'running' && Object.keys(notReady).length === 0;
-      const body = ready ? { ready, streams } : { ready, state: host.state(), notReady };
+      const failedPlugins = host.pluginHealth().filter((p) => p.state === 'failed').map((p) => ({ name: p.name, kind: p.kind, error: p.instances[0]?.lastError }));
+      const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && failedPlugins.length === 0;
+      const body = ready ? { ready, streams } : { ready, state: host.state(), notReady, ...(failedPlugins.length > 0 ? { failedPlugins } : {}) };
       send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }),
     get('/metrics', (res) => send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', host.metrics.render())),

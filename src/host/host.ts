@@ -1,11 +1,18 @@
 import {
+  type ComponentSpec,
+  type Diagnostic,
   type Logger,
+  type PluginManifest,
   type StreamConf,
   ErrorCode,
   HotplugError,
   createLogger,
   errorMessage,
+  formatDiagnostic,
 } from '../core/index.js';
+import { type DirOptions, type EnvLookup, loadDir } from '../config/index.js';
+import { compileInterpolation, compileMapping, compileQuery } from '../expr/index.js';
+import { type PluginRuntime, type PluginRuntimeOptions, createPluginRuntime } from '../plugin/index.js';
 import {
   type BuildEnv,
   type Registry,
@@ -17,8 +24,15 @@ import {
   createRegistry,
 } from '../pipeline/index.js';
 import { hostRoutes } from './endpoints.js';
+import { PluginComponents } from './plugins.js';
 
 export interface HostOptions {
+  /** A functions dir: its plugins and pipelines are discovered and loaded at start (src/config). */
+  dir?: string;
+  /** `${VAR}` lookups in pipeline files (default: process.env). */
+  env?: EnvLookup;
+  /** Plugin runtime settings (timeouts, restart policy, coalescing). */
+  plugins?: Omit<PluginRuntimeOptions, 'log'>;
   /** Port of the shared HTTP server (default 4195; 0 = any free port). */
   port?: number;
   /** Interface to bind (default 127.0.0.1). */
@@ -32,8 +46,6 @@ export interface HostOptions {
   maxInFlight?: number;
   /** How long replaceStream waits for the new stream to connect (default 30 s). */
   startTimeoutMs?: number;
-  /** Compiles a plugin output's batch policy `check` (wired to src/expr by the caller). */
-  compileCheck?: (source: string) => unknown;
 }
 
 export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -71,10 +83,19 @@ export class Host {
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private readonly onStop: Array<() => Promise<void>> = [];
+  private runtime: PluginRuntime | undefined;
+  private pluginComponents: PluginComponents | undefined;
+  /** Specs of the components that are not plugins (what src/config checks pipelines against, with the manifests). */
+  readonly builtinSpecs: readonly ComponentSpec[];
+  /** Problems found when loading `dir` (errors and warnings), for `run` to print. */
+  diagnostics: Diagnostic[] = [];
+  /** Plugin manifests loaded from `dir`. */
+  manifests: PluginManifest[] = [];
 
   constructor(private readonly opts: HostOptions = {}) {
     this.log = opts.log ?? createLogger();
     this.registry = opts.registry ?? createRegistry();
+    this.builtinSpecs = this.registry.allSpecs();
     this.server = new HttpServer({ port: opts.port ?? 4195, host: opts.host ?? '127.0.0.1', log: this.log.child({ component: 'http' }) });
   }
 
@@ -89,7 +110,9 @@ export class Host {
       this.server.setRoutes('host', hostRoutes(this));
       const addr = await this.server.listen();
       this.log.info({ host: addr.address, port: addr.port }, 'listening');
-      for (const conf of this.opts.streams ?? []) {
+      const streams = [...(this.opts.streams ?? [])];
+      if (this.opts.dir !== undefined) streams.push(...this.loadDir(this.opts.dir));
+      for (const conf of streams) {
         try {
           this.addStream(conf);
         } catch (err) {
@@ -100,6 +123,66 @@ export class Host {
       this.current = 'running';
     })();
     return this.starting;
+  }
+
+  /** How src/config should load pipelines for this host (built-in specs, env, expression compilers). */
+  loadOptions(): DirOptions {
+    return {
+      builtins: this.builtinSpecs,
+      env: this.opts.env ?? ((name) => process.env[name]),
+      expr: { interpolation: compileInterpolation, query: compileQuery, mapping: compileMapping },
+    };
+  }
+
+  /** Plugins as components: register a changed manifest, swap a plugin's live components to a new generation. */
+  get plugins(): PluginComponents {
+    if (!this.pluginComponents) {
+      this.runtime = createPluginRuntime({ log: this.log, ...this.opts.plugins });
+      this.pluginComponents = new PluginComponents(this.runtime, this.registry);
+      const runtime = this.runtime;
+      this.metrics.collect(() => {
+        const restarts = new Map<string, number>();
+        const failed = new Map<string, number>();
+        for (const c of runtime.health()) {
+          restarts.set(c.name, (restarts.get(c.name) ?? 0) + c.instances.reduce((n, i) => n + i.restarts, 0));
+          failed.set(c.name, (failed.get(c.name) ?? 0) + (c.state === 'failed' ? 1 : 0));
+        }
+        return [
+          { name: 'hotplug_plugin_restarts_total', help: 'Plugin process restarts after a crash.', type: 'counter', values: [...restarts].map(([plugin, v]) => ({ labels: { plugin }, value: v })) },
+          { name: 'hotplug_plugin_failed', help: 'Plugin components that gave up restarting.', type: 'gauge', values: [...failed].map(([plugin, v]) => ({ labels: { plugin }, value: v })) },
+        ];
+      });
+    }
+    return this.pluginComponents;
+  }
+
+  /** Plugin components and their states (for /ready and the dev banner). */
+  pluginHealth(): ReturnType<PluginRuntime['health']> {
+    return this.runtime?.health() ?? [];
+  }
+
+  /**
+   * Swaps every live component of a plugin to a new generation (hot reload of
+   * plugin code). Rejects, leaving the old generation serving, when the new
+   * one fails to start.
+   */
+  reloadPlugin(manifest: PluginManifest): Promise<void> {
+    return this.plugins.swap(manifest);
+  }
+
+  private loadDir(dir: string): StreamConf[] {
+    const loaded = loadDir(dir, this.loadOptions());
+    this.diagnostics = loaded.diagnostics;
+    this.manifests = loaded.manifests;
+    for (const d of loaded.diagnostics) {
+      if (d.severity === 'error') this.log.error({ code: d.code }, formatDiagnostic(d));
+      else this.log.warn({ code: d.code }, formatDiagnostic(d));
+    }
+    for (const m of loaded.manifests) this.plugins.register(m);
+    for (const f of loaded.discovery.streams) {
+      if (!loaded.streams.some((s) => s.id === f.id)) this.broken.set(f.id, 'the pipeline file has errors (see the log)');
+    }
+    return loaded.streams;
   }
 
   /** The bound address, once started. */
@@ -204,7 +287,7 @@ export class Host {
       this.current = 'stopping';
       const streams = [...this.live.values()].map((l) => l.stream.stop());
       await Promise.allSettled([...streams, ...this.retiring]);
-      const after = await Promise.allSettled(this.onStop.map((fn) => fn()));
+      const after = await Promise.allSettled([...this.onStop.map((fn) => fn()), ...(this.runtime ? [this.runtime.close()] : [])]);
       for (const r of after) if (r.status === 'rejected') this.log.warn({ err: errorMessage(r.reason) }, 'shutdown step failed');
       await this.server.close();
       this.current = 'stopped';
@@ -225,7 +308,7 @@ export class Host {
       log: this.log,
       metrics: this.metrics,
       ...(this.opts.maxInFlight !== undefined ? { maxInFlight: this.opts.maxInFlight } : {}),
-      ...(this.opts.compileCheck ? { compileCheck: this.opts.compileCheck } : {}),
+      compileCheck: compileQuery,
     };
   }
 }

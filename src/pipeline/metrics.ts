@@ -54,8 +54,22 @@ interface Family {
   series: Map<string, CounterSeries | HistogramSeries>;
 }
 
+/** Series computed when scraped (plugin restarts come from the plugin runtime's health). */
+export interface CollectedFamily {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  values: Array<{ labels: Labels; value: number }>;
+}
+
 export class Metrics {
   private readonly families = new Map<string, Family>();
+  private readonly collectors: Array<() => CollectedFamily[]> = [];
+
+  /** Adds series computed at scrape time. */
+  collect(fn: () => CollectedFamily[]): void {
+    this.collectors.push(fn);
+  }
 
   counter(name: string, help: string, labels: Labels): Counter {
     return this.series(name, help, 'counter', labels, (l) => new CounterSeries(l)) as CounterSeries;
@@ -92,6 +106,12 @@ export class Metrics {
         out.push(`${name}_sum${braces(s.labels)} ${s.sum}`, `${name}_count${braces(s.labels)} ${s.count}`);
       }
     }
+    for (const collect of this.collectors) {
+      for (const f of collect()) {
+        out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
+        for (const v of f.values) out.push(`${f.name}${braces(labelText(v.labels))} ${v.value}`);
+      }
+    }
     return out.join('\n') + '\n';
   }
 
@@ -107,9 +127,7 @@ export class Metrics {
       f = { help, type, series: new Map() };
       this.families.set(name, f);
     }
-    const key = Object.entries(labels)
-      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-      .join(',');
+    const key = labelText(labels);
     let s = f.series.get(key);
     if (!s) {
       s = make(key);
@@ -117,6 +135,12 @@ export class Metrics {
     }
     return s as S;
   }
+}
+
+function labelText(labels: Labels): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+    .join(',');
 }
 
 function escapeLabel(v: string): string {
