@@ -43,6 +43,9 @@ type Methods<S> = { [K in keyof S]: S[K] extends MethodDefinition<infer Req, inf
 export interface RunningPlugin {
   readonly child: ChildProcess;
   readonly socketDir: string;
+  readonly address: string;
+  /** performance.now() right after the spawn (for start-up measurements). */
+  readonly spawnedAt: number;
   /** Everything the plugin wrote to stderr so far. */
   stderr(): string;
   /** Resolves with how the process ended. */
@@ -54,24 +57,39 @@ export interface RunningPlugin {
 }
 
 export interface StartOptions {
-  /** Source of the plugin (a .ts file); compiled before starting. */
+  /**
+   * The plugin: a .ts file is compiled and run with node, a .js file runs as is,
+   * a .py file runs with /usr/bin/python3 and the repo's Python SDK.
+   */
   entry: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Flags for node itself (e.g. --cpu-prof), for .ts and .js plugins. */
+  nodeArgs?: string[];
 }
 
 /** Compiles and starts a plugin; the caller must `dispose()` it (t.after). */
 export async function startPlugin(opts: StartOptions): Promise<RunningPlugin> {
   const socketDir = await mkdtemp(join(tmpdir(), 'hotplug-sdk-test-'));
-  const outDir = join(socketDir, 'build');
-  await mkdir(outDir);
-  const file = await compilePlugin(opts.entry, outDir);
+  let argv: string[];
+  let env = opts.env ?? {};
+  if (opts.entry.endsWith('.py')) {
+    argv = ['/usr/bin/python3', opts.entry];
+    env = { PYTHONPATH: join(repoRoot, 'src/sdk/python'), ...env };
+  } else if (opts.entry.endsWith('.js')) {
+    argv = [process.execPath, ...(opts.nodeArgs ?? []), opts.entry];
+  } else {
+    const outDir = join(socketDir, 'build');
+    await mkdir(outDir);
+    argv = [process.execPath, ...(opts.nodeArgs ?? []), await compilePlugin(opts.entry, outDir)];
+  }
   const address = `unix:${join(socketDir, 'plugin.sock')}`;
-  const child = spawn(process.execPath, [file, ...(opts.args ?? [])], {
+  const child = spawn(argv[0] as string, [...argv.slice(1), ...(opts.args ?? [])], {
     cwd: socketDir,
-    env: { ...process.env, ...opts.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: address },
+    env: { ...process.env, ...env, REDPANDA_CONNECT_PLUGIN_ADDRESS: address },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const spawnedAt = performance.now();
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   child.stdout?.resume();
@@ -83,11 +101,16 @@ export async function startPlugin(opts: StartOptions): Promise<RunningPlugin> {
   return {
     child,
     socketDir,
+    address,
+    spawnedAt,
     stderr: () => stderr,
     exited,
     client<S extends ServiceDefinition>(service: S) {
       // A plain Client with makeUnaryRequest: a generated client would shadow Client#close with the Close RPC.
       const c = new Client(address, credentials.createInsecure(), {
+        // The socket appears within milliseconds of the spawn; don't sleep through it.
+        'grpc.initial_reconnect_backoff_ms': 10,
+        'grpc.max_reconnect_backoff_ms': 100,
         'grpc.max_receive_message_length': -1,
         'grpc.max_send_message_length': -1,
       });
@@ -108,7 +131,10 @@ export async function startPlugin(opts: StartOptions): Promise<RunningPlugin> {
               return await once(req, deadline);
             } catch (err) {
               const notYet = (err as { code?: number }).code === status.UNAVAILABLE && /No connection established/.test((err as Error).message);
-              if (!notYet || Date.now() > deadline || child.exitCode !== null) throw err;
+              if (!notYet) throw err;
+              if (Date.now() > deadline || child.exitCode !== null) {
+                throw new Error(`plugin not reachable (exit code ${child.exitCode}); stderr:\n${stderr}`, { cause: err });
+              }
               await new Promise((r) => setTimeout(r, 5));
             }
           }

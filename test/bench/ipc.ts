@@ -1,0 +1,176 @@
+/**
+ * bench:ipc — messages/s through no-op plugins over a Unix socket, next to a
+ * bare grpc-js echo of the same request bytes (the floor), plus start-up time
+ * and idle RSS of TS and Python plugins.
+ *
+ * Every plugin is its own process; the host side runs here and pays for the
+ * real codec (encoding core Messages, decoding the answer). Calls are
+ * sequential (one in flight), so calls/s is round-trip bound. Each cell is the
+ * median of ROUNDS rounds of ROUND_MS, rows interleaved so that load from
+ * other processes hits them alike.
+ *
+ * env: BENCH_ROUND_MS (default 1500), BENCH_ROUNDS (default 3), BENCH_SIZES (default 1,10,100,1000),
+ * BENCH_NO_PYTHON=1, BENCH_NO_STARTUP=1.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { Message } from '../../src/core/message.js';
+import { ProcessorService } from '../../src/wire/index.js';
+import { repoRoot, startPlugin, type RunningPlugin } from '../sdk-ts/harness.js';
+
+const SIZES = (process.env['BENCH_SIZES'] ?? '1,10,100,1000').split(',').map(Number);
+const PAYLOAD_BYTES = 256;
+const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 1500);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const withPython = process.env['BENCH_NO_PYTHON'] !== '1';
+
+const fixtures = join(repoRoot, 'test/fixtures/bench');
+const echoServer = join(repoRoot, 'dist/test/bench/ipc-echo-server.js');
+
+const identity = (b: Buffer): Buffer => b;
+const EchoService = {
+  echo: { path: '/bench.Echo/Echo', requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity },
+} as const;
+
+function makeBatch(n: number): Message[] {
+  const payload = Buffer.alloc(PAYLOAD_BYTES, 'x');
+  return Array.from({ length: n }, () => new Message(payload));
+}
+
+/** Runs `call` back to back for `ms`; returns calls per second. */
+async function rate(call: () => Promise<void>, ms: number): Promise<number> {
+  let calls = 0;
+  const start = performance.now();
+  const end = start + ms;
+  let now = start;
+  while (now < end) {
+    await call();
+    calls++;
+    now = performance.now();
+  }
+  return (calls * 1000) / (now - start);
+}
+
+interface Row {
+  name: string;
+  plugin: RunningPlugin;
+  /** A call for a batch of `n` messages; checks the answer's shape. */
+  call(n: number): () => Promise<void>;
+}
+
+async function processorRow(name: string, entry: string): Promise<Row> {
+  const plugin = await startPlugin({ entry });
+  const rpc = plugin.client(ProcessorService);
+  const init = await rpc.init({ config: {} });
+  if (init.error) throw new Error(`${name}: Init failed: ${init.error.message}`);
+  // As the host does: per-message plugins are asked for one result batch per message.
+  const perMessageResults = init.perMessage === true;
+  return {
+    name: `${name}${perMessageResults ? ' (per-message results)' : ''}`,
+    plugin,
+    call(n) {
+      const batch = makeBatch(n);
+      return async () => {
+        const res = await rpc.processBatch({ batch, perMessageResults });
+        let out = 0;
+        for (const b of res.batches) out += b.length;
+        if (out !== n || res.error) throw new Error(`${name}: expected ${n} messages back, got ${out} ${res.error?.message ?? ''}`);
+      };
+    },
+  };
+}
+
+async function echoRow(): Promise<Row> {
+  const plugin = await startPlugin({ entry: echoServer });
+  const rpc = plugin.client(EchoService);
+  return {
+    name: 'raw grpc-js echo (floor)',
+    plugin,
+    call(n) {
+      // The exact bytes a ProcessBatch request for this batch has, encoded once.
+      const bytes = ProcessorService.processBatch.requestSerialize({ batch: makeBatch(n) });
+      return async () => {
+        const res = await rpc.echo(bytes);
+        if (res.byteLength !== bytes.byteLength) throw new Error('echo: wrong length');
+      };
+    },
+  };
+}
+
+function rssKiB(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Spawn → first Init answer, over several fresh starts. */
+async function startup(entry: string, times: number): Promise<{ ms: number[]; rss: number[] }> {
+  const ms: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const plugin = await startPlugin({ entry });
+    try {
+      const rpc = plugin.client(ProcessorService);
+      await rpc.init({ config: {} });
+      ms.push(performance.now() - plugin.spawnedAt);
+      await new Promise((r) => setTimeout(r, 300));
+      rss.push(rssKiB(plugin.child.pid));
+    } finally {
+      await plugin.dispose();
+    }
+  }
+  return { ms, rss };
+}
+
+async function startups(starts: [string, string][]): Promise<void> {
+  console.log('| plugin | spawn → Init answered (min / median of 5) | idle RSS (median) |');
+  console.log('|---|---|---|');
+  for (const [name, entry] of starts) {
+    const s = await startup(entry, 5);
+    console.log(`| ${name} | ${Math.min(...s.ms).toFixed(0)} ms / ${median(s.ms).toFixed(0)} ms | ${(median(s.rss) / 1024).toFixed(1)} MiB |`);
+  }
+  console.log('');
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:ipc — ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`payload ${PAYLOAD_BYTES} B/message, sequential calls, median of ${ROUNDS} × ${ROUND_MS} ms per cell\n`);
+
+  const starts: [string, string][] = [['TS processor', join(fixtures, 'noop.ts')]];
+  if (withPython) starts.push(['Python processor', join(fixtures, 'noop.py')]);
+  if (process.env['BENCH_NO_STARTUP'] !== '1') await startups(starts);
+
+  const rows: Row[] = [];
+  try {
+    rows.push(await echoRow());
+    rows.push(await processorRow('TS processor', join(fixtures, 'noop.ts')));
+    rows.push(await processorRow('TS batchProcessor', join(fixtures, 'noop-batch.ts')));
+    if (withPython) rows.push(await processorRow('Python processor', join(fixtures, 'noop.py')));
+
+    console.log('| batch | path | calls/s | msgs/s | calls/s vs floor |');
+    console.log('|---:|---|---:|---:|---:|');
+    for (const n of SIZES) {
+      const calls = rows.map((r) => r.call(n));
+      for (const c of calls) await rate(c, Math.min(300, ROUND_MS)); // warm-up: JIT, connections, buffers
+      const samples: number[][] = rows.map(() => []);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let i = 0; i < rows.length; i++) samples[i]!.push(await rate(calls[i]!, ROUND_MS));
+      }
+      const floor = median(samples[0]!);
+      rows.forEach((r, i) => {
+        const cps = median(samples[i]!);
+        console.log(`| ${n} | ${r.name} | ${fmt(cps)} | ${fmt(cps * n)} | ${i === 0 ? '—' : `${((cps / floor) * 100).toFixed(0)}%`} |`);
+      });
+    }
+  } finally {
+    await Promise.allSettled(rows.map((r) => r.plugin.dispose()));
+  }
+}
+
+await main();
