@@ -8,34 +8,14 @@ import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { compileTsPlugin } from '../../src/plugin/index.js';
 import { Client, credentials, status, type ServiceDefinition, type MethodDefinition } from '@grpc/grpc-js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const sdkEntry = join(repoRoot, 'dist/src/sdk/ts/index.js');
 
-/** Compiles a TS plugin into one ESM file in `outDir`, with `hotplug/sdk` pointing at the built SDK. */
-export async function compilePlugin(entry: string, outDir: string): Promise<string> {
-  const outfile = join(outDir, 'plugin.mjs');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'hotplug-sdk',
-        setup(b) {
-          b.onResolve({ filter: /^hotplug\/sdk$/ }, () => ({ path: sdkEntry, external: true }));
-        },
-      },
-    ],
-  });
-  return outfile;
+/** Compiles a TS plugin the way the host does (esbuild, `hotplug/sdk` → the built SDK). */
+export function compilePlugin(entry: string, outDir: string): Promise<string> {
+  return compileTsPlugin(entry, outDir, repoRoot);
 }
 
 type Methods<S> = { [K in keyof S]: S[K] extends MethodDefinition<infer Req, infer Res> ? (req: Req) => Promise<Res> : never };
