@@ -119,6 +119,20 @@ export const COLLECTION_METHODS: Record<string, MethodSpec> = {
     for (const seg of asString(p as Result, n).split('.')) cur = getField(cur, seg);
     return cur;
   }, 'get()'),
+  without: simpleMethod([1, Infinity], (v, paths, n) => {
+    if (!isObject(v)) throw typeError('object', v, n);
+    let out: { [key: string]: Value } = v;
+    for (const p of paths) out = withoutPath(out, asString(p, n).split('.'));
+    return out;
+  }, 'without()'),
+  key_values: simpleMethod([0, 0], (v, _a, n) => {
+    if (!isObject(v)) throw typeError('object', v, n);
+    return sortedKeys(v).map((k) => keyValue(k, v[k] as Value));
+  }, 'key_values()'),
+  enumerated: simpleMethod([0, 0], (v, _a, n) => {
+    if (!Array.isArray(v)) throw typeError('array', v, n);
+    return v.map((value, index) => ({ index, value }));
+  }, 'enumerated()'),
   map_each: perElement((v, f, c) => {
     if (Array.isArray(v)) {
       const out: Value[] = [];
@@ -162,6 +176,19 @@ export const COLLECTION_METHODS: Record<string, MethodSpec> = {
     return v.every((x, i) => truth(f(c, x), 'all()', i));
   }),
 };
+
+/** A copy without the field at `path`; containers along the way are copied, never changed. */
+function withoutPath(o: { [key: string]: Value }, path: string[]): { [key: string]: Value } {
+  const [head, ...rest] = path as [string, ...string[]];
+  if (!Object.hasOwn(o, head)) return o;
+  const out = { ...o };
+  if (rest.length === 0) delete out[head];
+  else {
+    const child = o[head];
+    if (isObject(child)) setField(out, head, withoutPath(child, rest));
+  }
+  return out;
+}
 
 function truth(r: Result, name: string, i: number): boolean {
   if (typeof r !== 'boolean') throw typeError('bool', r, `${name}: element ${i}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Value } from '../core/value.js';
 import { textDecoder, textEncoder, toJSON } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
@@ -19,6 +20,7 @@ function parseNumber(v: Result): number | bigint | undefined {
   return undefined;
 }
 
+const HASHES = new Set(['md5', 'sha1', 'sha256', 'sha512']);
 const TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
 const FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
 
@@ -91,6 +93,12 @@ export const CORE_METHODS: Record<string, MethodSpec> = {
     if (s !== 'base64' && s !== 'hex' && s !== 'base64url') throw new ExprRuntimeError(`${n}: unknown scheme ${JSON.stringify(s)}: expected base64, base64url or hex`);
     return new Uint8Array(Buffer.from(asString(v, n), s));
   }, 'decode()'),
+  hash: simpleMethod([1, 1], (v, [algo], n) => {
+    const a = asString(algo as Result, n);
+    if (!HASHES.has(a)) throw new ExprRuntimeError(`${n}: unknown algorithm ${JSON.stringify(a)}: expected one of ${[...HASHES].join(', ')}`);
+    const data = v instanceof Uint8Array ? v : textEncoder.encode(asString(v, n));
+    return new Uint8Array(createHash(a).update(data).digest());
+  }, 'hash()'),
   /**
    * `catch(fallback)`: the fallback when the target fails. A lambda fallback
    * receives the error message: `.catch(err -> {"error": err})`.

@@ -2,7 +2,7 @@ import { textDecoder } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import { equals } from './ops.js';
 import { type MethodSpec, simpleMethod } from './registry.js';
-import { type Result, asInt, asString, isObject, typeError } from './runtime.js';
+import { type Result, asInt, asString, isObject, toText, typeError } from './runtime.js';
 
 function str(v: Result, name: string): string {
   return asString(v, name);
@@ -22,7 +22,37 @@ function trimSet(s: string, cut: string): string {
   return s.slice(a, b);
 }
 
+/** Go-style `format` verbs: %v %s %d %f (with precision, e.g. %.2f) %q %x %%. */
+function format(template: string, args: Result[], n: string): string {
+  let next = 0;
+  return template.replace(/%(\.\d+)?([vsdfqx%])/g, (_m, prec: string | undefined, verb: string) => {
+    if (verb === '%') return '%';
+    if (next >= args.length) throw new ExprRuntimeError(`${n}: not enough arguments for the verbs in ${JSON.stringify(template)}`);
+    const v = args[next++] as Result;
+    switch (verb) {
+      case 'd':
+        if (typeof v === 'bigint') return v.toString();
+        return String(Math.trunc(asNumberLike(v, n)));
+      case 'f':
+        return asNumberLike(v, n).toFixed(prec === undefined ? 6 : Number(prec.slice(1)));
+      case 'q':
+        return JSON.stringify(toText(v));
+      case 'x':
+        return Buffer.from(toText(v)).toString('hex');
+      default:
+        return toText(v);
+    }
+  });
+}
+
+function asNumberLike(v: Result, n: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  throw typeError('number', v, n);
+}
+
 export const STRING_METHODS: Record<string, MethodSpec> = {
+  format: simpleMethod([0, Infinity], (v, args, n) => format(str(v, n), args, n), 'format()'),
   uppercase: simpleMethod([0, 0], (v, _a, n) => str(v, n).toUpperCase(), 'uppercase()'),
   lowercase: simpleMethod([0, 0], (v, _a, n) => str(v, n).toLowerCase(), 'lowercase()'),
   capitalize: simpleMethod([0, 0], (v, _a, n) => str(v, n).replace(/(^|\s)(\S)/g, (_m, sp: string, ch: string) => sp + ch.toUpperCase()), 'capitalize()'),

@@ -32,6 +32,7 @@ export const METHODS: Record<string, MethodSpec> = withParams(
     map_each: ['query'],
     filter: ['test'],
     any: ['test'],
+    hash: ['algorithm'],
     all: ['test'],
   },
 );

@@ -151,8 +151,18 @@ export class Parser {
     return this.parsePostfix(this.parsePrimary());
   }
 
+  /** A method chain may continue on the next line with a leading '.'; nothing else may start a line that way. */
+  private continuesOnNextLine(): boolean {
+    const reset = this.mark();
+    this.skipNewlines();
+    if (this.isPunct('.')) return true;
+    reset();
+    return false;
+  }
+
   protected parsePostfix(node: Node): Node {
     for (;;) {
+      if (this.peek().kind === 'nl' && !this.continuesOnNextLine()) return node;
       const dot = this.peek();
       if (dot.kind !== 'punct' || dot.text !== '.') return node;
       this.advance();

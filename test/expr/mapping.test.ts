@@ -30,6 +30,7 @@ const cases: Array<[string, Value, Record<string, Value>]> = [
   ['root = match this.name {\n  "ada" => {"who": "countess"}\n  _ => {"who": "unknown"}\n}', { who: 'countess' }, { k: 'a', t: 'orders' }],
   ['root.items = this.tags.map_each(t -> {"tag": t, "id": this.id})', { items: [{ tag: 'x', id: 7 }, { tag: 'y', id: 7 }] }, { k: 'a', t: 'orders' }],
   ['this.name.uppercase()', 'ADA', { k: 'a', t: 'orders' }],
+  ['root.total = this.prices\n  .map_each(p -> p * 2)\n  .sum()\nroot.n = 1', { total: 14, n: 1 }, { k: 'a', t: 'orders' }],
   ['root = this.nested\nroot.keep = false', { keep: false, drop: 1 }, { k: 'a', t: 'orders' }],
   ['root.a = this.nested\nroot.a.keep = "changed"\nroot.b = this.nested', { a: { keep: 'changed', drop: 1 }, b: { keep: true, drop: 1 } }, { k: 'a', t: 'orders' }],
   ['root.a = {"x": 1}\nlet snap = root.a\nroot.a.x = 2\nroot.snap = $snap', { a: { x: 2 }, snap: { x: 1 } }, { k: 'a', t: 'orders' }],

@@ -156,6 +156,11 @@ const cases: Array<[string, Value]> = [
   ['this.user.exists("email")', true],
   ['[1, 2].append(3)', [1, 2, 3]],
   ['{"a": 1}.merge({"b": 2})', { a: 1, b: 2 }],
+  ['"%s is %d years, %.2f%% sure, %q".format(this.name, 36.9, 99.5, "x")', 'Ada Lovelace is 36 years, 99.50% sure, "x"'],
+  ['{"a": 1, "b": {"c": 2, "d": 3}}.without("a", "b.c")', { b: { d: 3 } }],
+  ['{"b": 2, "a": 1}.key_values()', [{ key: 'a', value: 1 }, { key: 'b', value: 2 }]],
+  ['["x", "y"].enumerated()', [{ index: 0, value: 'x' }, { index: 1, value: 'y' }]],
+  ['"abc".hash("sha256").encode("hex")', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
   // named arguments
   ['range(start: 0, stop: 6, step: 2)', [0, 2, 4]],
   ['range(stop: 3, start: 1)', [1, 2]],
