@@ -1,12 +1,22 @@
 import type { Value } from '../core/value.js';
+import { ExprRuntimeError } from './errors.js';
 import { type Output, isObject, setField } from './runtime.js';
 
 type Container = { [key: string]: Value } | Value[];
 
+/** An existing element's index; negative indexes count from the end. */
 function indexOf(key: string, arr: Value[]): number | undefined {
-  if (!/^\d+$/.test(key)) return undefined;
-  const i = Number(key);
-  return i < arr.length ? i : undefined;
+  if (!/^-?\d+$/.test(key)) return undefined;
+  let i = Number(key);
+  if (i < 0) i += arr.length;
+  return i >= 0 && i < arr.length ? i : undefined;
+}
+
+/** Arrays are changed only at existing indexes: growing one through a path is almost always a mistake. */
+function checkIndex(key: string, arr: Value[]): void {
+  if (indexOf(key, arr) === undefined) {
+    throw new ExprRuntimeError(`cannot assign to index ${JSON.stringify(key)} of an array of length ${arr.length}: expected an existing index`);
+  }
 }
 
 /** The container as one this run may change: copied once unless the run made it. */
@@ -59,14 +69,14 @@ function isContainer(v: unknown): v is Container {
  */
 export function assignPath(out: Output, path: string[], v: Value): void {
   const r = out.root;
-  let cur: Container = isContainer(r) && !(Array.isArray(r) && indexOf(path[0] as string, r) === undefined) ? own(out, r) : fresh(out);
+  if (Array.isArray(r)) checkIndex(path[0] as string, r);
+  let cur: Container = isContainer(r) ? own(out, r) : fresh(out);
   out.root = cur;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i] as string;
     const next = child(cur, key);
-    const nextKey = path[i + 1] as string;
-    const usable = isContainer(next) && !(Array.isArray(next) && indexOf(nextKey, next) === undefined);
-    const owned = usable ? own(out, next) : fresh(out);
+    if (Array.isArray(next)) checkIndex(path[i + 1] as string, next);
+    const owned = isContainer(next) ? own(out, next) : fresh(out);
     put(cur, key, owned);
     cur = owned;
   }

@@ -15,6 +15,9 @@ const cases: Array<[string, Value, Record<string, Value>]> = [
   ['root = this\nroot.name = this.name.uppercase()', { ...input, name: 'ADA' }, { k: 'a', t: 'orders' }],
   ['root = this\nroot.nested.drop = deleted()', { ...input, nested: { keep: true } }, { k: 'a', t: 'orders' }],
   ['root = this\nroot.tags.0 = "first"', { ...input, tags: ['first', 'y'] }, { k: 'a', t: 'orders' }],
+  ['root = this\nroot.tags.-1 = "last"', { ...input, tags: ['x', 'last'] }, { k: 'a', t: 'orders' }],
+  ['root.list = [{"a": 1}]\nroot.list.0.b = 2', { list: [{ a: 1, b: 2 }] }, { k: 'a', t: 'orders' }],
+  ['root = "text"\nroot.a = 1', { a: 1 }, { k: 'a', t: 'orders' }],
   ['root."a.b" = 1', { 'a.b': 1 }, { k: 'a', t: 'orders' }],
   ['name = this.name\nid = id', { name: 'ada', id: 7 }, { k: 'a', t: 'orders' }],
   ['meta k = "b"', input, { k: 'b', t: 'orders' }],
@@ -112,4 +115,9 @@ test('a mapping compiled once applies many times with the same result', () => {
 test('an if statement whose condition is not a bool fails with its line', () => {
   const m = compileMapping('root = this\nif this.name { root.x = 1 }');
   assert.throws(() => m.apply(batchOf({ doc: { name: 'x' } }), 0), /^ExprRuntimeError: failed if condition \(line 2\): expected bool value, got string/);
+});
+
+test('assigning past the end of an array is a runtime error, not a silent reshape', () => {
+  const m = compileMapping('root = this\nroot.tags.5 = "x"');
+  assert.throws(() => m.apply(batchOf({ doc: { tags: ['a'] } }), 0), /failed assignment \(line 2\): cannot assign to index "5" of an array of length 1/);
 });
