@@ -77,15 +77,16 @@ export class Generation {
     return this.instances;
   }
 
-  /** The instance with the fewest calls in flight, preferring ones that are not failed. */
+  /** The instance with the fewest calls in flight, preferring ready ones over restarting ones over failed ones. */
   pick(): Supervisor {
     let best: Supervisor | undefined;
+    let bestRank = Infinity;
     for (const s of this.instances) {
-      if (!best) best = s;
-      else {
-        const bFailed = best.state() === 'failed';
-        const sFailed = s.state() === 'failed';
-        if ((bFailed && !sFailed) || (bFailed === sFailed && s.inFlight() < best.inFlight())) best = s;
+      const st = s.state();
+      const rank = (st === 'ready' ? 0 : st === 'failed' ? 2 : 1) * 1e9 + s.inFlight();
+      if (rank < bestRank) {
+        best = s;
+        bestRank = rank;
       }
     }
     if (!best) throw new Error(`plugin ${this.manifest.name}: generation ${this.id} is not started`);

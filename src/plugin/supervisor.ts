@@ -71,6 +71,7 @@ export class Supervisor {
   private drained: (() => void) | undefined;
   private closing: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private failedAt = 0;
 
   constructor(opts: SupervisorOptions) {
     this.opts = opts;
@@ -83,6 +84,7 @@ export class Supervisor {
 
   private setState(next: PluginState): void {
     if (next === this.current) return;
+    if (next === 'failed') this.failedAt = Date.now();
     this.log.debug({ from: this.current, to: next }, 'plugin state');
     this.current = next;
   }
@@ -101,6 +103,10 @@ export class Supervisor {
     if (this.closing) return Promise.reject(shuttingDown(this.opts.name));
     if (this.current === 'ready') return Promise.resolve();
     if (this.starting) return this.starting;
+    // A plugin that just failed to start is not respawned for every call that comes along.
+    if (this.current === 'failed' && this.lastError && Date.now() - this.failedAt < this.opts.restart.maxMs) {
+      return Promise.reject(this.lastError);
+    }
     this.failures = 0;
     this.setState('starting');
     const p = this.spawnAndInit().then(

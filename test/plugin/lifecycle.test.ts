@@ -131,3 +131,13 @@ test('stdout/stderr are drained and re-logged: JSON stays structured, a 10 MiB l
   assert.ok(long, 'the long line is logged, cut');
   assert.equal((long['msg'] as string).length + (long['truncatedBytes'] as number), 10 * 1024 * 1024);
 });
+
+test('a processor that fails to start is not respawned for every batch', async (t) => {
+  const { rt, lines } = testRuntime(t, { restart: { baseMs: 10, maxMs: 60_000, maxFailures: 3 } });
+  const p = rt.processor(fixtureManifest('processor', 'crash-on-start'), {});
+  for (let i = 0; i < 3; i++) {
+    await assert.rejects(p.processBatch([new Message('x')]), (err: HotplugError) => err.code === ErrorCode.PluginExited);
+  }
+  const spawns = lines().filter((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('fatal: cannot load model')).length;
+  assert.equal(spawns, 1);
+});
