@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../../src/core/errors.js';
 import type { PluginManifest } from '../../src/core/spec.js';
@@ -42,3 +45,14 @@ export const upperPlugin: PluginManifest = {
   file: '/tmp/uppercase/plugin.yaml',
   dir: '/tmp/uppercase',
 };
+
+/** Writes files (path → content) under a fresh temp dir, removed after the test. */
+export function tree(t: { after(fn: () => void): void }, files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'hotplug-discover-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
+}
