@@ -14,3 +14,4 @@ export { discover, MANIFEST_FILE, type Discovery, type StreamFile } from './disc
 export { loadDir, lintDir, type DirOptions, type DirConf } from './load-dir.js';
 export { httpRoutes, findRouteClashes, routeKey, nestedComponents, RESERVED_PATHS, type HttpRoute } from './routes.js';
 export { checkConfigAt } from './config-node.js';
+export { pipelineSchema } from './pipeline-schema.js';

@@ -22,7 +22,7 @@ export function parseResources(ctx: ComponentContext, kind: ComponentKind, entry
     const conf = parseComponent(ctx, item as Node | null, kind, itemPath, entry.value?.range?.[0]);
     if (!conf) return;
     if (conf.label === undefined) {
-      ctx.diags.error(ErrorCode.MissingField, `${kind} resource has no label`, at(ctx.src, item as Node, itemPath), 'add label: NAME, then refer to it with resource: NAME');
+      ctx.diags.error(ErrorCode.MissingField, `${kind} resource has no label`, at(ctx.src, item as Node, childPath(itemPath, 'label')), 'add label: NAME, then refer to it with resource: NAME');
       return;
     }
     const where = locateIn(ctx.src, item as Node, itemPath, 'label', undefined);

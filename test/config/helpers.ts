@@ -8,6 +8,8 @@ import type { ExprCompilers } from '../../src/config/index.js';
 
 /** test/fixtures/config, from dist/test/config. */
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/config/', import.meta.url));
+/** The repository root, from dist/test/config. */
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * Compilers that reject any source containing `@@`, reporting the 1-based

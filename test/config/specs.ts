@@ -31,7 +31,7 @@ export const testSpecs: ComponentSpec[] = [
       { name: 'batching', type: 'object', optional: true, fields: [
         { name: 'count', type: 'int', default: 0 },
         { name: 'period', type: 'duration', default: '0' },
-        { name: 'check', type: 'string', default: '', expression: 'query' },
+        { name: 'check', type: 'string', optional: true, expression: 'query' },
       ] },
     ],
   },
@@ -43,7 +43,7 @@ export const testSpecs: ComponentSpec[] = [
   { name: 'mapping', kind: 'processor', value: { name: 'mapping', type: 'string', expression: 'mapping' } },
   { name: 'catch', kind: 'processor', value: { name: 'catch', type: 'processor', kind: 'list' } },
   { name: 'switch', kind: 'processor', value: { name: 'switch', type: 'object', kind: 'list', fields: [
-    { name: 'check', type: 'string', default: '', expression: 'query' },
+    { name: 'check', type: 'string', optional: true, expression: 'query' },
     { name: 'processors', type: 'processor', kind: 'list', default: [] },
   ] } },
   { name: 'log', kind: 'processor', fields: [

@@ -106,7 +106,7 @@ const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?
   },
   {
     file: 'resources-bad.yaml',
-    expect: ['E_INVALID_VALUE 6:12 input_resources[1].label', 'E_MISSING_FIELD 8:5 input_resources[2]'],
+    expect: ['E_INVALID_VALUE 6:12 input_resources[1].label', 'E_MISSING_FIELD 8:5 input_resources[2].label'],
     hints: ['the first is at line 4', 'add label: NAME'],
   },
   {

@@ -20,7 +20,7 @@ test('a full stream loads with defaults applied, durations in ms, env interpolat
   assert.equal(s.input.label, 'ingress');
   assert.deepEqual(brief({ severity: 'error', code: 'E_INVALID_VALUE', message: '', location: s.input.location }), 'E_INVALID_VALUE 4:3 input.broker');
   const broker = s.input.config as { inputs: ComponentConf[]; batching: Record<string, unknown> };
-  assert.deepEqual(broker.batching, { count: 10, period: 250, check: { kind: 'query', source: '' } });
+  assert.deepEqual(broker.batching, { count: 10, period: 250 });
   const [http, ref] = broker.inputs as [ComponentConf, ComponentConf];
   assert.equal(http.type, 'http_server');
   assert.deepEqual(http.config, {
@@ -46,7 +46,7 @@ test('a full stream loads with defaults applied, durations in ms, env interpolat
   assert.equal(cases.length, 2);
   assert.deepEqual(cases[0]?.check, { kind: 'query', source: 'this.kind == "a"' });
   assert.deepEqual(cases[0]?.processors[0]?.config, { level: 'INFO', message: { kind: 'interpolation', source: 'kind a: ${! this.id }' } });
-  assert.deepEqual(cases[1]?.check, { kind: 'query', source: '' });
+  assert.equal(cases[1]?.check, undefined, 'optional without default stays absent');
   assert.equal(cases[1]?.processors[0]?.config, 'shout');
   assert.equal(c.type, 'catch');
   assert.equal((c.config as ComponentConf[])[0]?.type, 'log');
