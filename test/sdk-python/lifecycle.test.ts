@@ -25,6 +25,22 @@ test('the plugin exits by itself when its stdin closes (the host died)', async (
   assert.deepEqual(await plugin.exited, { code: 0, signal: null });
 });
 
+test('the plugin exits when the host dies even while plugin code blocks its event loop', async (t) => {
+  const plugin = await spawnPlugin(SCRIPT, ['hang']);
+  const client = rpcClient(ProcessorService, plugin.address);
+  t.after(async () => {
+    client.close();
+    await plugin.stop();
+  });
+  await untilAnswered(plugin, () => client.call('init', { config: {} }));
+  const never = client.call('processBatch', { batch: [new Message('x')] }, 60_000);
+  await stderrMatches(plugin, /hanging/);
+  plugin.child.stdin!.end();
+  assert.deepEqual(await plugin.exited, { code: 0, signal: null });
+  assert.match(plugin.stderr(), /host gone/);
+  await assert.rejects(never, 'the call in flight fails instead of hanging the host');
+});
+
 test('SIGTERM lets the call in flight finish, then the plugin exits cleanly', async (t) => {
   const { plugin, client } = await startSlow(t, 0.5);
   const inFlight = client.call('processBatch', { batch: [new Message('late')] });

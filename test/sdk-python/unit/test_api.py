@@ -45,6 +45,13 @@ class MessageTest(unittest.TestCase):
         self.assertEqual((m.payload, m.metadata, m.error), (b"x", {}, None))
         self.assertEqual(Message(payload=b"x", metadata={"a": 1}), Message(b"x", {"a": 1}))
 
+    def test_is_a_dataclass_like_the_official_one(self):
+        import dataclasses
+
+        m = Message(b"x", {"k": 1})
+        self.assertEqual(dataclasses.replace(m, payload=b"y"), Message(b"y", {"k": 1}))
+        self.assertEqual([f.name for f in dataclasses.fields(Message)], ["payload", "metadata", "error"])
+
     def test_conversions(self):
         self.assertEqual(Message({"a": [1, None]}).as_bytes(), b'{"a":[1,null]}')
         self.assertEqual(Message("é").as_bytes(), "é".encode())
@@ -65,6 +72,13 @@ class DecoratorTest(unittest.TestCase):
         p = processor(lambda m: None if m.payload == b"drop" else m)({})
         out = run(p.process_each([Message(b"a"), Message(b"drop"), Message(b"b")]))
         self.assertEqual(out, [[Message(b"a")], [], [Message(b"b")]])
+
+    def test_sync_callables_returning_coroutines_are_awaited(self):
+        async def upper(m):
+            return Message(m.payload.upper())
+
+        p = processor(lambda m: upper(m))({})
+        self.assertEqual(run(p.process([Message(b"a")])), [[Message(b"A")]])
 
     def test_returned_values_become_the_payload(self):
         p = processor(lambda m: {"len": len(m.payload)})({})

@@ -2,6 +2,7 @@
 
 import base64
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -24,30 +25,19 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a Value")
 
 
+@dataclass(slots=True)
 class Message:
     """One message: a payload, metadata and an optional error.
 
     `payload` is `bytes` when the message carries raw bytes (a `str` is sent as
-    its UTF-8 bytes), or any other `Value` when it is structured. The same
-    attributes as the official SDK's dataclass, plus `as_bytes`, `as_text` and
-    `as_structured` for the common conversions.
+    its UTF-8 bytes), or any other `Value` when it is structured. A dataclass
+    with the same fields as the official SDK's (so `dataclasses.replace` works),
+    plus `as_bytes`, `as_text` and `as_structured` for the common conversions.
     """
 
-    __slots__ = ("payload", "metadata", "error")
-
-    payload: "bytes | Value"
-    metadata: "dict[str, Value]"
-    error: "BaseError | None"
-
-    def __init__(
-        self,
-        payload: "bytes | Value" = b"",
-        metadata: "dict[str, Value] | None" = None,
-        error: "BaseError | None" = None,
-    ) -> None:
-        self.payload = payload
-        self.metadata = {} if metadata is None else metadata
-        self.error = error
+    payload: "bytes | Value" = b""
+    metadata: "dict[str, Value]" = field(default_factory=dict)
+    error: "BaseError | None" = None
 
     def as_bytes(self) -> bytes:
         """The payload as bytes; a structured payload is serialised as JSON."""
@@ -71,16 +61,6 @@ class Message:
         if isinstance(p, (bytes, bytearray, memoryview, str)):
             return json.loads(p if isinstance(p, str) else bytes(p))
         return p
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Message):
-            return NotImplemented
-        return (self.payload, self.metadata, self.error) == (other.payload, other.metadata, other.error)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the official dataclass
-
-    def __repr__(self) -> str:
-        return f"Message(payload={self.payload!r}, metadata={self.metadata!r}, error={self.error!r})"
 
 
 MessageBatch: TypeAlias = list[Message]

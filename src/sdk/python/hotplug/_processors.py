@@ -127,8 +127,16 @@ class _MessageFuncProcessor:
             except Exception as e:
                 append(self._failed(msg, payload, e))
                 continue
-            # The common case first: the function returned a Message.
-            append([result] if type(result) is Message else _results(msg, result))
+            if type(result) is Message:  # the common case first
+                append([result])
+                continue
+            if inspect.isawaitable(result):  # a sync callable that hands back a coroutine
+                try:
+                    result = await result
+                except Exception as e:
+                    append(self._failed(msg, payload, e))
+                    continue
+            append(_results(msg, result))
         return out
 
     async def _one_async(self, msg: Message) -> MessageBatch:

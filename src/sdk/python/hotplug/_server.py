@@ -5,7 +5,9 @@ The plugin stops when:
 - SIGTERM or SIGINT arrives (calls in flight get `SIGNAL_GRACE` seconds; a
   second signal exits at once),
 - its stdin reaches end of file, which means the host process is gone (hotplug
-  gives plugins a pipe it never writes to). Only a pipe or socket on stdin is
+  gives plugins a pipe it never writes to): calls in flight get
+  `HOST_GONE_GRACE`, and after `HOST_GONE_DEADLINE` the process exits even if
+  plugin code blocks the event loop. Only a pipe or socket on stdin is
   watched, so a plugin run by a host that gives it /dev/null, or by hand in a
   terminal, keeps running.
 """
@@ -17,6 +19,7 @@ import signal
 import stat
 import sys
 import threading
+import time
 from typing import Any
 
 import grpc
@@ -29,6 +32,7 @@ from ._util import log
 SIGNAL_GRACE = 10.0
 CLOSE_GRACE = 5.0
 HOST_GONE_GRACE = 1.0
+HOST_GONE_DEADLINE = 3.0
 COMPONENT_CLOSE_TIMEOUT = 5.0
 
 # gRPC's default 4 MiB cap would fail big batches; the host enforces its own limit.
@@ -72,6 +76,11 @@ def _watch_stdin(on_eof: Any) -> None:
         except OSError:
             pass
         on_eof()
+        # The graceful path runs on the event loop; if plugin code blocks the loop
+        # it never gets there, so this thread ends the process itself.
+        time.sleep(HOST_GONE_DEADLINE)
+        log.warning("host gone and the plugin did not stop within %ss: exiting", HOST_GONE_DEADLINE)
+        _exit_now(0)
 
     threading.Thread(target=run, name="hotplug-stdin-watch", daemon=True).start()
 
