@@ -9,14 +9,15 @@ export interface SourceFile {
   executable: boolean;
 }
 
-/** Folders that are build or tool state, never something the VM needs. */
-const SKIP_DIRS = new Set(['node_modules', '__pycache__']);
-const SKIP_FILE = /\.(pyc|pyo|log|tsbuildinfo)$/;
+/** Folders that are build or tool state, never something the VM needs (the config loader skips them too). */
+const SKIP_DIRS = new Set(['node_modules', '__pycache__', 'venv']);
+/** Compiled Python, logs, and `hotplug test` files (`*.test.yaml`): tests run on the laptop, not the VM. */
+const SKIP_FILE = /\.(pyc|pyo|log|tsbuildinfo)$|\.test\.ya?ml$/;
 
 /**
  * Lists what a functions dir ships: everything except dotfiles and dot-dirs,
- * node_modules, __pycache__, virtualenvs (any folder holding a pyvenv.cfg)
- * and compiled Python. Symlinks are followed when they stay inside the dir
+ * node_modules, __pycache__, virtualenvs (`venv`, or any folder holding a
+ * pyvenv.cfg), compiled Python and `*.test.yaml` files. Symlinks are followed when they stay inside the dir
  * (their target's contents are shipped) and refused when they leave it or
  * point at a folder.
  * Sorted by path.

@@ -31,7 +31,7 @@ export interface PluginPlan {
 export async function planPlugins(files: readonly SourceFile[], functionsDir: string): Promise<PluginPlan[]> {
   const plans: PluginPlan[] = [];
   for (const f of files) {
-    if (posix.basename(f.rel) !== 'plugin.yaml' && posix.basename(f.rel) !== 'plugin.yml') continue;
+    if (posix.basename(f.rel) !== 'plugin.yaml') continue;
     const text = await readFile(f.abs, 'utf8');
     const doc = parseDocument(text);
     if (doc.errors.length > 0) {

@@ -22,7 +22,7 @@ test('bundle ships the host, precompiled TS plugins, Python plugins and the SDK,
   for (const p of ['start', 'hotplug.service', 'dist/src/host/hotplug.mjs', 'package.json', 'functions/echo.yaml', 'functions/upper/main.mjs', 'functions/upper/plugin.yaml', 'functions/sentiment/main.py', 'src/sdk/python/hotplug/__init__.py', 'src/sdk/python/hotplug/_wire.py']) {
     assert.ok(paths.includes(p), `${p} is in the bundle`);
   }
-  for (const p of paths) assert.doesNotMatch(p, /\.ts$|node_modules|__pycache__|\/\.|^functions\/venv|\.env/, `${p} should not be shipped`);
+  for (const p of paths) assert.doesNotMatch(p, /\.ts$|node_modules|__pycache__|\/\.|^functions\/(venv|env2)|\.env|\.test\.yaml/, `${p} should not be shipped`);
   assert.equal(manifest.files.find((f) => f.path === 'start')?.mode, 0o755);
   assert.equal(manifest.python, true);
   assert.equal(manifest.node, '>=20');

@@ -33,6 +33,8 @@ export async function functionsCopy(t: Cleanup, fixture: string): Promise<string
     ['.git/HEAD', 'ref: refs/heads/main'],
     ['venv/pyvenv.cfg', 'home = /usr/bin'],
     ['venv/lib/site.py', '# a virtualenv'],
+    ['env2/pyvenv.cfg', 'home = /usr/bin'],
+    ['echo.test.yaml', 'tests: []'],
   ];
   for (const [rel, text] of litter) {
     await mkdir(dirname(join(d, rel)), { recursive: true });
