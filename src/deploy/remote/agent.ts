@@ -108,21 +108,25 @@ async function activate(
   const url = readyUrl(host, port);
   say(previous === undefined ? `starting ${next} (${manager.kind})` : `replacing ${previous} with ${next} (${manager.kind})`);
   await manager.stop(previous);
-  tree.switchTo(next);
-  await manager.start(next);
-  say(`waiting up to ${Math.round(req.readyTimeoutMs / 1000)} s for ${url}`);
-  if (await waitReady(url, req.readyTimeoutMs, () => manager.crashed())) {
-    return { release: next, previous, port, host, manager: manager.kind, pruned: [] };
+  // From here on the old release is down: whatever fails, bring it back.
+  let problem: string;
+  try {
+    tree.switchTo(next);
+    await manager.start(next);
+    say(`waiting up to ${Math.round(req.readyTimeoutMs / 1000)} s for ${url}`);
+    if (await waitReady(url, req.readyTimeoutMs, () => manager.crashed())) {
+      return { release: next, previous, port, host, manager: manager.kind, pruned: [] };
+    }
+    const why = manager.crashed() ? 'its host exited' : `waited ${Math.round(req.readyTimeoutMs / 1000)} s`;
+    problem = `release ${next} did not answer ${url} with 200 (${why})`;
+  } catch (err) {
+    problem = `release ${next} could not be started: ${(err as Error).message}`;
   }
 
   const logTail = manager.logTail(next, LOG_LINES);
   say(`${next} did not become ready; stopping it`);
   await manager.stop(next);
-  const failure: AgentFailure = {
-    kind: 'not_ready',
-    message: `release ${next} did not answer ${url} with 200 within ${Math.round(req.readyTimeoutMs / 1000)} s`,
-    logTail,
-  };
+  const failure: AgentFailure = { kind: 'not_ready', message: problem, logTail };
   if (req.op === 'deploy') tree.remove(next);
   if (previous === undefined) {
     tree.clearCurrent();
