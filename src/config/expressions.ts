@@ -37,7 +37,11 @@ export function compileField(
     const index = errorIndex(err, source);
     if (node && ctx.exact && index !== undefined) offset = scalarOffsets(src.text, node)(index);
     const what = kind === 'interpolation' ? 'interpolation' : kind === 'query' ? 'expression' : 'mapping';
-    ctx.diags.error(ErrorCode.Expression, `invalid ${what}: ${firstLine(err)}`, at(src, offset, ctx.path), exprHint(kind));
+    // The compiler's own suggestion (`(did you mean 'count'?)`) is the best hint there is.
+    const message = firstLine(err);
+    const suggestion = /\s*\((did you mean [^)]*)\)\s*$/.exec(message);
+    const text = suggestion ? message.slice(0, suggestion.index) : message;
+    ctx.diags.error(ErrorCode.Expression, `invalid ${what}: ${text}`, at(src, offset, ctx.path), suggestion?.[1] ?? exprHint(kind));
     return { ok: false };
   }
 }

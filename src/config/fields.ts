@@ -172,6 +172,7 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
     case 'duration': {
       const hint = 'expected a duration like 5s or 100ms (units: ns, us, ms, s, m, h)';
       if (isScalar(node) && typeof node.value === 'number' && (node.value === 0 || fromDefault)) return node.value;
+      if (isScalar(node) && typeof node.value === 'number') return wrong('a duration', `durations need a unit: write ${node.value}s for seconds or ${node.value}ms for milliseconds`);
       if (!isScalar(node) || typeof node.value !== 'string') return wrong('a duration', hint);
       const ms = parseDuration(node.value);
       if (ms === undefined) {

@@ -18,7 +18,7 @@ export interface DirOptions {
 export interface DirConf {
   dir: string;
   manifests: PluginManifest[];
-  /** Streams that loaded without errors. */
+  /** Streams that loaded without errors (a stream whose HTTP route clashes with an earlier one's is left out). */
   streams: StreamConf[];
   /** Every error and warning across manifests and pipelines, route clashes included. */
   diagnostics: Diagnostic[];
@@ -55,8 +55,12 @@ export function loadDir(dir: string, opts: DirOptions): DirConf {
     diagnostics.push(...res.diagnostics);
     if (res.value) streams.push(res.value);
   }
-  diagnostics.push(...findRouteClashes(streams));
-  return { dir: discovery.dir, manifests: discovery.manifests, streams, diagnostics, discovery, catalog };
+  // A stream whose route is taken by another does not start; the first claim keeps serving.
+  const clashes = findRouteClashes(streams);
+  diagnostics.push(...clashes);
+  const clashing = new Set(clashes.map((d) => d.location?.file));
+  const clean = streams.filter((s) => !clashing.has(s.file));
+  return { dir: discovery.dir, manifests: discovery.manifests, streams: clean, diagnostics, discovery, catalog };
 }
 
 /** Every diagnostic for a functions dir; lint passes when none is an error. */

@@ -58,7 +58,7 @@ const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?
   {
     file: 'bad-duration.yaml',
     expect: ['E_INVALID_VALUE 4:14 input.http_server.timeout', 'E_WRONG_TYPE 8:19 output.http_client.retry_period'],
-    hints: ['expected a duration like 5s or 100ms', 'expected a duration like 5s or 100ms'],
+    hints: ['expected a duration like 5s or 100ms', 'durations need a unit: write 10s for seconds'],
   },
   {
     file: 'unknown-component.yaml',
@@ -134,10 +134,12 @@ const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?
     messages: [
       "invalid mapping: unknown method 'upcase'",
       "invalid mapping: expected an expression, got ')'",
-      "invalid mapping: unknown function 'uppercas'",
+      "invalid mapping: unknown function 'counter'",
       "invalid interpolation: expected an expression, got '}'",
       "invalid expression: expected an expression, got '=='",
     ],
+    // The compiler's suggestion becomes the hint.
+    hints: ['write a Bloblang mapping', 'write a Bloblang mapping', "did you mean 'count'?"],
   },
 ];
 
