@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTar, writeTar } from '../../src/pipeline/processors/formats/tar.js';
 import { readZip, writeZip } from '../../src/pipeline/processors/formats/zip.js';
-import { COMPRESSION_ALGORITHMS, compress, decompress } from '../../src/pipeline/processors/formats/compression.js';
+import { COMPRESSION_ALGORITHMS, INLINE_LIMIT, compress, decompress } from '../../src/pipeline/processors/formats/compression.js';
 
 const longDir = 'd'.repeat(120);
 const entries = [
@@ -132,4 +132,13 @@ test('compression: gzip output is what the gzip tool reads', async (t) => {
 test('compression: decompressed size is bounded', async () => {
   const bomb = await compress('gzip', Buffer.alloc(1 << 20));
   await assert.rejects(decompress('gzip', bomb, 1024), /buffer|length|larger/i);
+});
+
+test('compression: payloads past the inline limit (thread pool path) round-trip too, zip entries included', async () => {
+  const big = Buffer.from(Array.from({ length: INLINE_LIMIT * 3 }, (_, i) => (i * 13) % 251));
+  for (const algorithm of COMPRESSION_ALGORITHMS) {
+    assert.ok((await decompress(algorithm, await compress(algorithm, big))).equals(big), algorithm);
+  }
+  const [entry] = await readZip(await writeZip([{ name: 'big.bin', data: Buffer.concat([big, Buffer.alloc(INLINE_LIMIT)]) }]));
+  assert.ok(Buffer.from(entry!.data).equals(Buffer.concat([big, Buffer.alloc(INLINE_LIMIT)])));
 });

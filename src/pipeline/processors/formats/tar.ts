@@ -16,21 +16,27 @@ const decoder = new TextDecoder();
 
 export function writeTar(entries: readonly ArchiveEntry[], mtime = new Date()): Uint8Array {
   const seconds = Math.floor(mtime.getTime() / 1000);
-  const chunks: Uint8Array[] = [];
+  // Plan every block first, so the archive is written into one allocation.
+  const parts: { header: HeaderFields; data: Uint8Array }[] = [];
   for (const entry of entries) {
     const split = splitUstarName(entry.name);
     if (split === undefined) {
       const record = paxRecord('path', entry.name);
-      chunks.push(header({ name: 'PaxHeaders/' + asciiTail(entry.name), size: record.byteLength, type: 'x', mtime: seconds }));
-      chunks.push(...padded(record));
-      chunks.push(header({ name: asciiTail(entry.name), size: entry.data.byteLength, type: '0', mtime: seconds }));
+      parts.push({ header: { name: 'PaxHeaders/' + asciiTail(entry.name), size: record.byteLength, type: 'x', mtime: seconds }, data: record });
+      parts.push({ header: { name: asciiTail(entry.name), size: entry.data.byteLength, type: '0', mtime: seconds }, data: entry.data });
     } else {
-      chunks.push(header({ ...split, size: entry.data.byteLength, type: '0', mtime: seconds }));
+      parts.push({ header: { ...split, size: entry.data.byteLength, type: '0', mtime: seconds }, data: entry.data });
     }
-    chunks.push(...padded(entry.data));
   }
-  chunks.push(new Uint8Array(BLOCK * 2));
-  return Buffer.concat(chunks);
+  const total = parts.reduce((n, p) => n + BLOCK + Math.ceil(p.data.byteLength / BLOCK) * BLOCK, 0) + BLOCK * 2;
+  const out = Buffer.alloc(total);
+  let at = 0;
+  for (const p of parts) {
+    writeHeader(out, at, p.header);
+    out.set(p.data, at + BLOCK);
+    at += BLOCK + Math.ceil(p.data.byteLength / BLOCK) * BLOCK;
+  }
+  return out;
 }
 
 export function readTar(archive: Uint8Array): ArchiveEntry[] {
@@ -73,8 +79,9 @@ interface HeaderFields {
   mtime: number;
 }
 
-function header(f: HeaderFields): Uint8Array {
-  const h = new Uint8Array(BLOCK);
+/** Writes a ustar header into the (zeroed) block at `at` of `out`. */
+function writeHeader(out: Buffer, at: number, f: HeaderFields): void {
+  const h = out.subarray(at, at + BLOCK);
   writeString(h, 0, 100, f.name);
   writeOctal(h, 100, 8, 0o644);
   writeOctal(h, 108, 8, 0);
@@ -87,16 +94,14 @@ function header(f: HeaderFields): Uint8Array {
   writeString(h, 263, 2, '00');
   if (f.prefix) writeString(h, 345, 155, f.prefix);
   let sum = 0;
-  for (const b of h) sum += b;
+  for (let i = 0; i < BLOCK; i++) sum += h[i] as number;
   writeString(h, 148, 8, sum.toString(8).padStart(6, '0') + '\0 ');
-  return h;
 }
 
 /** ustar's name/prefix split, or undefined when the name needs a PAX record. */
 function splitUstarName(name: string): { name: string; prefix?: string } | undefined {
-  const bytes = encoder.encode(name);
-  if (bytes.byteLength !== name.length) return undefined; // non-ASCII: PAX keeps it exact
-  if (bytes.byteLength <= 100) return { name };
+  if (!/^[\x20-\x7e]*$/.test(name)) return undefined; // not plain ASCII: a PAX record keeps it exact
+  if (name.length <= 100) return { name };
   for (let i = name.length - 1; i > 0; i--) {
     if (name[i] !== '/') continue;
     const prefix = name.slice(0, i);
@@ -136,16 +141,11 @@ function parsePax(data: Uint8Array): Map<string, string> {
   return out;
 }
 
-function padded(data: Uint8Array): Uint8Array[] {
-  const rem = data.byteLength % BLOCK;
-  return rem === 0 ? [data] : [data, new Uint8Array(BLOCK - rem)];
+function writeString(h: Buffer, at: number, len: number, s: string): void {
+  h.write(s, at, len, 'utf8');
 }
 
-function writeString(h: Uint8Array, at: number, len: number, s: string): void {
-  h.set(encoder.encode(s).subarray(0, len), at);
-}
-
-function writeOctal(h: Uint8Array, at: number, len: number, n: number): void {
+function writeOctal(h: Buffer, at: number, len: number, n: number): void {
   writeString(h, at, len, n.toString(8).padStart(len - 1, '0') + '\0');
 }
 

@@ -1,5 +1,5 @@
-import { crc32, deflateRaw, inflateRaw } from 'node:zlib';
-import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
+import { compress, decompress } from './compression.js';
 import type { ArchiveEntry } from './tar.js';
 
 /**
@@ -8,8 +8,6 @@ import type { ArchiveEntry } from './tar.js';
  * names are UTF-8 (flag bit 11). The reader walks the central directory, so
  * entries written with data descriptors read fine, and checks every CRC-32.
  */
-const deflateRawAsync = promisify(deflateRaw);
-const inflateRawAsync = promisify(inflateRaw);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -37,7 +35,7 @@ export async function writeZip(entries: readonly ArchiveEntry[], opts: ZipOption
   let offset = 0;
   for (const entry of entries) {
     const name = encoder.encode(entry.name);
-    const deflated = await deflateRawAsync(entry.data, { level });
+    const deflated = await compress('flate', entry.data, level);
     const stored = deflated.byteLength >= entry.data.byteLength;
     const body = stored ? entry.data : deflated;
     if (entry.data.byteLength > MAX_SIZE || offset > MAX_SIZE) throw new Error('zip: archive over 4 GiB needs ZIP64, which is not supported');
@@ -119,7 +117,7 @@ export async function readZip(archive: Uint8Array, maxOutputLength?: number): Pr
     const body = b.subarray(dataAt, dataAt + csize);
     let data: Uint8Array;
     if (method === STORED) data = Uint8Array.from(body);
-    else if (method === DEFLATED) data = await inflateRawAsync(body, maxOutputLength === undefined ? {} : { maxOutputLength });
+    else if (method === DEFLATED) data = await decompress('flate', body, maxOutputLength);
     else throw new Error(`zip: entry ${name} uses compression method ${method}; only stored and deflate are supported`);
     if (data.byteLength !== usize || crc32(data) !== crc) throw new Error(`zip: entry ${name} fails its CRC-32 check`);
     out.push({ name, data });
