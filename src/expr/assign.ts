@@ -1,6 +1,6 @@
 import type { Value } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
-import { type Output, isObject, setField } from './runtime.js';
+import { type Output, copyObject, isObject, setField } from './runtime.js';
 
 type Container = { [key: string]: Value } | Value[];
 
@@ -26,11 +26,6 @@ function own(out: Output, v: Container): Container {
   const copy: Container = Array.isArray(v) ? [...v] : copyObject(v);
   out.owned.add(copy);
   return copy;
-}
-
-function copyObject(o: { [key: string]: Value }): { [key: string]: Value } {
-  // Spread defines own data properties, so a `__proto__` key stays data.
-  return { ...o };
 }
 
 function fresh(out: Output): { [key: string]: Value } {

@@ -2,7 +2,7 @@ import type { Value } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import { compare, equals, arithmetic } from './ops.js';
 import { type MethodSpec, simpleMethod } from './registry.js';
-import { type Eval, NOTHING, type Result, Sentinel, DELETED, asNumber, asString, getField, isObject, setField, typeError } from './runtime.js';
+import { type Eval, NOTHING, type Result, Sentinel, DELETED, asNumber, asString, copyObject, getField, isObject, setField, typeError } from './runtime.js';
 import type { Node } from './ast.js';
 
 /** Methods that run a body per element: `map_each(x -> ...)` or `map_each(this.y)` with `this` bound to the element. */
@@ -181,7 +181,7 @@ export const COLLECTION_METHODS: Record<string, MethodSpec> = {
 function withoutPath(o: { [key: string]: Value }, path: string[]): { [key: string]: Value } {
   const [head, ...rest] = path as [string, ...string[]];
   if (!Object.hasOwn(o, head)) return o;
-  const out = { ...o };
+  const out = copyObject(o);
   if (rest.length === 0) delete out[head];
   else {
     const child = o[head];
