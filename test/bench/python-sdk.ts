@@ -10,7 +10,7 @@
  * Run: npm run bench:python-sdk   (HOTPLUG_BENCH_SECONDS=2 per cell by default)
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
@@ -27,15 +27,38 @@ async function started(script: string, args: string[], cwd: string, config: obje
   return { plugin, client, ms: performance.now() - t0 };
 }
 
-async function startup(rounds: number): Promise<number[]> {
-  const times: number[] = [];
+/** Wall time of `python3 -c <code>` (interpreter start-up plus the code). */
+function pythonRun(code: string): number {
+  const t0 = performance.now();
+  spawnSync(PYTHON, ['-c', code], { env: { PATH: process.env.PATH ?? '', PYTHONPATH: SDK_PATH } });
+  return performance.now() - t0;
+}
+
+interface Startup {
+  listening: number;
+  answered: number;
+}
+
+async function startup(rounds: number): Promise<Startup[]> {
+  const out: Startup[] = [];
   for (let i = 0; i < rounds; i++) {
-    const { plugin, client, ms } = await started(join(FIXTURES, 'processor.py'), ['echo'], FIXTURES, {});
-    times.push(ms);
+    const t0 = performance.now();
+    const plugin = await spawnPlugin(join(FIXTURES, 'processor.py'), ['echo']);
+    const socket = plugin.address.slice('unix:'.length);
+    while (!existsSync(socket)) await new Promise((r) => setTimeout(r, 1));
+    const listening = performance.now() - t0;
+    const client = rpcClient(ProcessorService, plugin.address);
+    await untilAnswered(plugin, () => client.call('init', { config: {} }));
+    out.push({ listening, answered: performance.now() - t0 });
     client.close();
     await plugin.stop();
   }
-  return times.sort((a, b) => a - b);
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }
 
 /** CPU seconds (user + system) the plugin process has used so far. */
@@ -80,9 +103,15 @@ const SENTENCES = [
 async function main(): Promise<void> {
   console.log(`Python SDK benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${PYTHON}, ${SECONDS}s per cell\n`);
 
-  const times = await startup(5);
-  console.log('start-up (spawn → Init answered), 5 runs:');
-  console.log(`  min ${times[0]!.toFixed(0)} ms, median ${times[2]!.toFixed(0)} ms, max ${times[4]!.toFixed(0)} ms\n`);
+  const runs = await startup(7);
+  const base = median([0, 1, 2, 3, 4].map(() => pythonRun('pass')));
+  const grpcOnly = median([0, 1, 2, 3, 4].map(() => pythonRun('import grpc.aio, asyncio')));
+  const sdk = median([0, 1, 2, 3, 4].map(() => pythonRun('import hotplug')));
+  console.log('start-up, medians (ms):');
+  console.log(`  python3 -c pass ${base.toFixed(0)}, + import grpc.aio ${grpcOnly.toFixed(0)}, + import hotplug ${sdk.toFixed(0)}`);
+  console.log(
+    `  plugin spawn → listening ${median(runs.map((r) => r.listening)).toFixed(0)}, spawn → Init answered ${median(runs.map((r) => r.answered)).toFixed(0)} (min ${Math.min(...runs.map((r) => r.answered)).toFixed(0)}, ${runs.length} runs)\n`,
+  );
 
   const payload = 'x'.repeat(256);
   const cases = [
