@@ -5,7 +5,8 @@ import { ConfigError, ErrorCode, errorMessage, type SourceLocation } from '../co
 import type { ComponentKind, FieldKind, FieldSpec, FieldType, PluginManifest } from '../core/spec.js';
 import { Diagnostics, type LoadResult } from './diagnostics.js';
 import { defaultExprCompilers } from './default-expr.js';
-import { checkObject, checkValue, INVALID, isNull, type CheckContext } from './fields.js';
+import { isNull } from './field-hints.js';
+import { checkObject, checkValue, INVALID, type CheckContext } from './fields.js';
 import { at, childPath, parseYaml } from './source.js';
 
 /** Plugin names are YAML keys in pipelines (`- uppercase: {}`). */

@@ -2,7 +2,7 @@ import { isSeq, type Node } from 'yaml';
 import { ErrorCode } from '../core/errors.js';
 import type { ComponentConf, ComponentKind, ResourcesConf } from '../core/spec.js';
 import { parseComponent, type ComponentContext } from './component.js';
-import { describe, isNull } from './fields.js';
+import { describe, isNull } from './field-hints.js';
 import { locateIn } from './locate.js';
 import { at, childPath } from './source.js';
 import { didYouMean } from './suggest.js';
