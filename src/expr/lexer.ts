@@ -110,7 +110,8 @@ export class Lexer {
       this.pos = start + 1;
       return this.tok('punct', one, start, start + 1);
     }
-    throw syntaxError(src, start, `unexpected character '${one}'`);
+    const hint = one === "'" ? ': strings are written in double quotes' : one === '~' || one === '^' || one === '&' ? ': this operator is not supported' : '';
+    throw syntaxError(src, start, `unexpected character '${one}'${hint}`);
   }
 
   private number(start: number): Token {
@@ -202,4 +203,13 @@ export function describe(t: Token): string {
     case 'meta': return `@${t.text}`;
     default: return `'${t.text}'`;
   }
+}
+
+/** A hint for tokens that usually mean another language's syntax. */
+export function hintFor(t: Token): string {
+  if (t.kind === 'punct' && t.text === '[') return " (index with a path segment such as this.items.0, or .index(i))";
+  if (t.kind === 'ident' && t.text === 'and') return " (use '&&')";
+  if (t.kind === 'ident' && t.text === 'or') return " (use '||', or the .or() method)";
+  if (t.kind === 'punct' && t.text === '=') return " (compare with '==')";
+  return '';
 }

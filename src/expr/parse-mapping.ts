@@ -1,6 +1,6 @@
 import type { AssignTarget, Node, Statement } from './ast.js';
 import { ExprSyntaxError, syntaxError } from './errors.js';
-import { describe, type Token } from './lexer.js';
+import { describe, hintFor, type Token } from './lexer.js';
 import { Parser } from './parser.js';
 
 /**
@@ -28,7 +28,7 @@ export class MappingParser extends Parser {
       const after = this.peek();
       if (after.kind === 'nl') this.skipNewlines();
       else if (after.kind !== 'eof' && !(after.kind === 'punct' && after.text === '}' && !top)) {
-        throw this.error(after, `expected a new line after the statement, got ${describe(after)}`);
+        throw this.error(after, `expected a new line after the statement, got ${describe(after)}${after.text === '=' ? '' : hintFor(after)}`);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { syntaxError } from './errors.js';
-import { Lexer, describe, type Token } from './lexer.js';
+import { Lexer, describe, hintFor, type Token } from './lexer.js';
 import type { BinaryOp, MatchCase, Node } from './ast.js';
 
 /** Binding power of each binary operator, lowest first, as Bloblang orders them. */
@@ -96,7 +96,7 @@ export class Parser {
     const node = this.parseExpr();
     this.skipNewlines();
     const t = this.peek();
-    if (t.kind !== 'eof') throw this.error(t, `expected end of expression, got ${describe(t)}`);
+    if (t.kind !== 'eof') throw this.error(t, `expected end of expression, got ${describe(t)}${hintFor(t)}`);
     return node;
   }
 
