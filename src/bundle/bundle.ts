@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ErrorCode, HotplugError } from '../core/errors.js';
+import { ConfigError, ErrorCode, HotplugError, type Diagnostic } from '../core/errors.js';
 import { packBundle, type BundleFile } from './archive.js';
 import { collectFunctions, readSource } from './collect.js';
 import { bundleJs } from './esbuild.js';
@@ -28,6 +28,12 @@ export interface BundleOptions {
   hostEntry?: string;
   /** The Python SDK package folder (`hotplug/`) to ship; default `src/sdk/python/hotplug` of repoRoot. */
   pythonSdk?: string;
+  /**
+   * Checks the functions dir before anything is built (the CLI passes the
+   * config loader's lint). Any error stops the bundle with all of them, so
+   * a broken dir is caught on the laptop rather than by a failed deploy.
+   */
+  check?: (dir: string) => Diagnostic[];
   /** Human-readable lines (what was built, the size). */
   log?: (line: string) => void;
   /** Where a progress line is drawn, when it is a TTY (e.g. process.stderr). */
@@ -60,6 +66,8 @@ export async function bundle(opts: BundleOptions): Promise<BundleResult> {
     throw new HotplugError(ErrorCode.Bundle, `the host's entry ${hostEntry} does not exist`, { hint: 'run hotplug bundle from a complete hotplug checkout' });
   }
   const sources = await collectFunctions(functionsDir);
+  const diagnostics = opts.check?.(functionsDir) ?? [];
+  if (diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(diagnostics);
   const plans = await planPlugins(sources, functionsDir);
   const compiles = plans.flatMap((p) => p.compiles);
   const progress = createProgress(opts.progress, 3 + compiles.length);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, symlink, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -59,6 +60,22 @@ test('progress is drawn on a TTY only', async (t) => {
   assert.match(tty, /\[1\/\d\] bundling the host/);
   assert.match(tty, /compiling upper\/main\.ts/);
   assert.equal(pipe, '');
+});
+
+test('bundle runs the given check first and refuses a functions dir with errors', async (t) => {
+  const functions = await functionsCopy(t, standInFunctions);
+  const out = join(await tempDir(t), 'x.tar.gz');
+  const seen: string[] = [];
+  const error = { severity: 'error' as const, code: 'E_UNKNOWN_COMPONENT' as const, message: 'unknown processor nope', location: { file: join(functions, 'echo.yaml'), line: 6, col: 7 } };
+  await assert.rejects(
+    bundle({ dir: functions, out, repoRoot, hostEntry: standInHost, check: (d) => (seen.push(d), [error]) }),
+    (err: Error) => err.name === 'ConfigError' && /echo\.yaml:6:7: unknown processor nope/.test(err.message),
+  );
+  assert.deepEqual(seen, [functions]);
+  assert.equal(existsSync(out), false, 'no bundle is written');
+  const warning = { ...error, severity: 'warning' as const };
+  await bundle({ dir: functions, out, repoRoot, hostEntry: standInHost, check: () => [warning] });
+  assert.equal(existsSync(out), true, 'warnings alone do not stop a bundle');
 });
 
 test('bundle refuses a symlink that leaves the functions dir, and a missing dir', async (t) => {
