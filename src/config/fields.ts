@@ -63,7 +63,7 @@ export function checkObject(
     const spec = byName.get(key);
     const keyPath = childPath(path, key);
     if (!spec) {
-      const hint = didYouMean(key, byName.keys()) ?? fieldsHint(fields);
+      const hint = key === '<<' ? 'YAML merge keys are not supported: write the fields out' : (didYouMean(key, byName.keys()) ?? fieldsHint(fields));
       report(ctx, ErrorCode.UnknownField, `unknown field '${key}' in ${owner}`, keyAt, keyPath, hint);
       ok = false;
       continue;

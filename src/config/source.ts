@@ -29,6 +29,7 @@ export function parseYaml(text: string, file: string, diags: Diagnostics): YamlS
   for (const w of doc.warnings) {
     diags.warn(ErrorCode.YamlSyntax, yamlMessage(w.message), at(src, w.pos[0]));
   }
+  if (doc.errors.length === 0) resolveAliases(doc);
   return src;
 }
 
@@ -49,6 +50,17 @@ export function at(src: YamlSource, where: number | Node | null | undefined, pat
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   return parent ? `${parent}.${key}` : key;
+}
+
+// `*name` stands for the node anchored `&name`: put that node in its place,
+// so checks see plain values and errors point at where the text is written.
+function resolveAliases(doc: Document.Parsed): void {
+  visit(doc, {
+    Alias(_key, node) {
+      const target = node.resolve(doc);
+      return target ?? undefined;
+    },
+  });
 }
 
 // The parser reports an unclosed quote where the file ends; the opening quote is what needs fixing.

@@ -22,6 +22,12 @@ const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?
     hints: ['indentation', 'not tabs'],
   },
   {
+    file: 'duplicate-key.yaml',
+    expect: ['E_YAML_SYNTAX 5:1'],
+    messages: ['Map keys must be unique'],
+    hints: ['a key may appear only once'],
+  },
+  {
     file: 'unknown-field.yaml',
     expect: ['E_UNKNOWN_FIELD 3:5 input.http_server.pth', 'E_UNKNOWN_FIELD 8:9 pipeline.processors[0].log.levle'],
     messages: ["unknown field 'pth' in http_server", "unknown field 'levle' in log"],

@@ -157,3 +157,13 @@ test("a spec's lint runs on checked configs and its problems are located by path
   ]);
   assert.equal(res.diagnostics[0]?.hint, 'remove level');
 });
+
+test('YAML anchors and aliases load as the values they stand for', () => {
+  const s = loadStream(good('anchors.yaml'), { catalog, expr: markerCompilers });
+  assert.deepEqual(s.processors.map((p) => p.config), [
+    { kind: 'mapping', source: 'root = content().uppercase()' },
+    { kind: 'mapping', source: 'root = content().uppercase()' },
+  ]);
+  const batching = (s.output.config as { batching: { processors: ComponentConf[] } }).batching;
+  assert.equal(batching.processors[0]?.type, 'mapping');
+});
