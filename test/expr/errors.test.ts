@@ -98,6 +98,8 @@ const runtimeCases: Array<[string, RegExp]> = [
   ['match { this.n => 1 }', /match case: expected bool value, got number/],
   ['{this.n: 1}', /object key: expected string value, got number/],
   ['throw("custom failure")', /^custom failure$/],
+  ['"yesterday".ts_format("2006")', /ts_format\(\): expected timestamp \(an RFC 3339 string or Unix seconds\) value, got string/],
+  ['"2024-13-45T00:00:00Z".ts_unix()', /ts_unix\(\): "2024-13-45T00:00:00Z" is not a valid timestamp/],
   ['this.n.from(3)', /from\(\): index 3 is outside the batch \(size 1\)/],
   ['this.obj.keys().join(1)', /join\(\): expected string value, got number/],
 ];

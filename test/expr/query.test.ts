@@ -161,6 +161,12 @@ const cases: Array<[string, Value]> = [
   ['{"b": 2, "a": 1}.key_values()', [{ key: 'a', value: 1 }, { key: 'b', value: 2 }]],
   ['["x", "y"].enumerated()', [{ index: 0, value: 'x' }, { index: 1, value: 'y' }]],
   ['"abc".hash("sha256").encode("hex")', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
+  ['"2024-03-05T07:08:09.250Z".ts_format("2006-01-02 15:04:05.000 Mon Jan _2 3PM 002")', '2024-03-05 07:08:09.250 Tue Mar  5 7AM 065'],
+  ['"2024-03-05T07:08:09Z".ts_format("January 2, 2006 at 03:04pm MST")', 'March 5, 2024 at 07:08am UTC'],
+  ['"2024-03-05T07:08:09.5+01:00".ts_format()', '2024-03-05T06:08:09.5Z'],
+  ['1700000000.ts_format("2006/01/02")', '2023/11/14'],
+  ['"2024-03-05T00:00:00Z".ts_unix()', 1709596800],
+  ['"2024-03-05T00:00:00.123Z".ts_unix_milli()', 1709596800123],
   // named arguments
   ['range(start: 0, stop: 6, step: 2)', [0, 2, 4]],
   ['range(stop: 3, start: 1)', [1, 2]],
