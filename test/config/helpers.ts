@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import type { Diagnostic } from '../../src/core/errors.js';
 import type { PluginManifest } from '../../src/core/spec.js';
 import type { ExprCompilers } from '../../src/config/index.js';
@@ -58,3 +59,23 @@ export function tree(t: { after(fn: () => void): void }, files: Record<string, s
   }
   return root;
 }
+
+/**
+ * Lint and the schemas agree when they flag the same places: every error lint
+ * reports (other than checks only lint can make) lies at or below a place the
+ * schema flags, and every place the schema flags holds a lint error. The
+ * schema may flag the enclosing component where lint names the key inside it
+ * (a oneOf over type keys fails as a whole).
+ */
+export function assertAgree(name: string, diags: Diagnostic[], schemaPaths: string[], lintOnly: string[]): void {
+  const lintPaths = diags.filter((d) => d.severity === 'error').map((d) => d.location?.path ?? '');
+  for (const p of lintOnly) assert.ok(lintPaths.includes(p), `${name}: lint should report ${p} (lint-only); got ${lintPaths.join(', ')}`);
+  const shared = lintPaths.filter((p) => !lintOnly.includes(p));
+  for (const p of shared) assert.ok(schemaPaths.some((s) => within(s, p)), `${name}: lint reports ${p}, the schema does not (schema: ${schemaPaths.join(', ') || 'valid'})`);
+  for (const s of schemaPaths) assert.ok(shared.some((p) => within(s, p)), `${name}: the schema flags ${s}, lint does not (lint: ${shared.join(', ') || 'clean'})`);
+}
+
+function within(outer: string, inner: string): boolean {
+  return outer === '' || outer === inner || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+}
+

@@ -3,30 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse, parseDocument } from 'yaml';
-import type { Diagnostic } from '../../src/core/errors.js';
 import { checkManifest, checkStream, createCatalog, pipelineSchema, pluginSpec } from '../../src/config/index.js';
-import { FIXTURES, REPO, upperPlugin } from './helpers.js';
+import { assertAgree, FIXTURES, REPO, upperPlugin } from './helpers.js';
 import { validate } from './json-schema.js';
 import { testSpecs } from './specs.js';
-
-/**
- * Lint and the schemas agree when they flag the same places: every error lint
- * reports (other than checks only lint can make) lies at or below a place the
- * schema flags, and every place the schema flags holds a lint error. The
- * schema may flag the enclosing component where lint names the key inside it
- * (a oneOf over type keys fails as a whole).
- */
-function assertAgree(name: string, diags: Diagnostic[], schemaPaths: string[], lintOnly: string[]): void {
-  const lintPaths = diags.filter((d) => d.severity === 'error').map((d) => d.location?.path ?? '');
-  for (const p of lintOnly) assert.ok(lintPaths.includes(p), `${name}: lint should report ${p} (lint-only); got ${lintPaths.join(', ')}`);
-  const shared = lintPaths.filter((p) => !lintOnly.includes(p));
-  for (const p of shared) assert.ok(schemaPaths.some((s) => within(s, p)), `${name}: lint reports ${p}, the schema does not (schema: ${schemaPaths.join(', ') || 'valid'})`);
-  for (const s of schemaPaths) assert.ok(shared.some((p) => within(s, p)), `${name}: the schema flags ${s}, lint does not (lint: ${shared.join(', ') || 'clean'})`);
-}
-
-function within(outer: string, inner: string): boolean {
-  return outer === '' || outer === inner || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
-}
 
 const pluginSchema = JSON.parse(readFileSync(join(REPO, 'src/config/schemas/plugin.schema.json'), 'utf8')) as Record<string, unknown>;
 
