@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Client, credentials, Metadata, status, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
-import { HotplugError, ErrorCode } from '../core/errors.js';
+import { HotplugError, ErrorCode, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
 import type { LaunchSpec } from './launch.js';
@@ -52,14 +52,21 @@ export class PluginProcess {
     this.name = opts.name;
     this.socket = createSocketDir();
     const { launch } = opts;
-    this.child = spawn(launch.file, launch.args, {
-      cwd: launch.cwd,
-      env: { ...launch.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: this.socket.address },
-      // Its own process group, so one signal reaches everything it started.
-      detached: true,
-      // stdin stays open: the SDKs exit when it closes, i.e. when this host dies.
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    try {
+      this.child = spawn(launch.file, launch.args, {
+        cwd: launch.cwd,
+        env: { ...launch.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: this.socket.address },
+        // Its own process group, so one signal reaches everything it started.
+        detached: true,
+        // stdin stays open: the SDKs exit when it closes, i.e. when this host dies.
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch (err) {
+      removeSocketDir(this.socket.dir);
+      throw new HotplugError(ErrorCode.PluginExited, `plugin ${this.name} could not be started: ${errorMessage(err)}`, {
+        hint: 'check `command` in the plugin manifest', cause: err,
+      });
+    }
     this.log = opts.log.child({ pid: this.child.pid });
     if (this.child.pid !== undefined) recordProcessGroup(this.socket.dir, this.child.pid);
     this.child.stdin?.on('error', () => {}); // EPIPE once the plugin is gone
@@ -140,6 +147,11 @@ export class PluginProcess {
         } catch (err) {
           if (err instanceof HotplugError) throw err;
           const code = (err as ServiceError).code;
+          if (code === status.UNIMPLEMENTED) {
+            throw new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} does not implement ${init.path.split('/')[1]}`, {
+              hint: 'check `type` in the plugin manifest: it must match the kind of component the plugin serves', cause: err,
+            });
+          }
           if (code !== status.UNAVAILABLE && code !== status.DEADLINE_EXCEEDED) {
             throw new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} failed Init: ${(err as Error).message}`, { cause: err });
           }

@@ -141,3 +141,9 @@ test('a processor that fails to start is not respawned for every batch', async (
   const spawns = lines().filter((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('fatal: cannot load model')).length;
   assert.equal(spawns, 1);
 });
+
+test('a manifest whose type does not match the plugin says so', async (t) => {
+  const { rt } = testRuntime(t);
+  const p = rt.processor({ ...fixtureManifest('output', 'ok'), type: 'processor' }, {});
+  await assert.rejects(p.start(), (err: HotplugError) => err.code === ErrorCode.PluginInit && /does not implement redpanda\.runtime\.v1alpha1\.BatchProcessorService/.test(err.message));
+});
