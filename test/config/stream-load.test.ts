@@ -167,3 +167,29 @@ test('YAML anchors and aliases load as the values they stand for', () => {
   const batching = (s.output.config as { batching: { processors: ComponentConf[] } }).batching;
   assert.equal(batching.processors[0]?.type, 'mapping');
 });
+
+test('env interpolation edge cases: dotted names, colons in defaults, several per value, booleans re-typed', () => {
+  const text = [
+    'input:',
+    '  http_server:',
+    '    path: /${app.name}/${VERSION:v1}',
+    'output:',
+    '  http_client:',
+    '    url: ${URL:http://127.0.0.1:8080/x}',
+    '    batch_as_multipart: ${MULTI:false}',
+    '    retries: ${RETRIES}',
+    '',
+  ].join('\n');
+  const env: Record<string, string> = { 'app.name': 'shop', RETRIES: '7' };
+  const res = checkStream(text, '/x/env2.yaml', { catalog, env: (n) => env[n], expr: markerCompilers });
+  assert.deepEqual(res.diagnostics, []);
+  assert.equal((res.value?.input.config as { path: string }).path, '/shop/v1');
+  const out = res.value?.output.config as Record<string, unknown>;
+  assert.deepEqual(out['url'], { kind: 'interpolation', source: 'http://127.0.0.1:8080/x' });
+  assert.equal(out['batch_as_multipart'], false);
+  assert.equal(out['retries'], 7);
+  // A value that is not a number after substitution is reported as the type error it is, at the value.
+  const wrong = checkStream(text, '/x/env2.yaml', { catalog, env: (n) => ({ ...env, RETRIES: 'many' })[n], expr: markerCompilers });
+  assert.deepEqual(wrong.diagnostics.map(brief), ['E_WRONG_TYPE 8:14 output.http_client.retries']);
+  assert.match(wrong.diagnostics[0]?.message ?? '', /got the string "many"/);
+});
