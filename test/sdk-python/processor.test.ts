@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
 import type { Value } from '../../src/core/value.js';
 import { ProcessorService } from '../../src/wire/index.js';
+import { waitFor } from '../helpers/poll.js';
 import { norm, normMessage, randomBatch, rng } from '../wire/proto-model.js';
 import { FIXTURES, rpcClient, spawnPlugin, untilAnswered, type PluginProcess, type RpcClient } from './python-plugin.js';
 
@@ -114,7 +115,7 @@ test('a one-argument processor (the official form) keeps payloads byte-exact, em
 });
 
 test('per-message results: one batch per input message, drops as empty batches, failures flag only their message', async (t) => {
-  const { client } = await start(t, 'shapes');
+  const { client, plugin } = await start(t, 'shapes');
   const inputs = ['ok', 'drop', 'twice', 'bad one', 'json', 'backoff', 'unencodable', 'last'];
   const batch = inputs.map((s, i) => new Message(s, new Map([['i', i]])));
   const res = await client.call('processBatch', { batch, perMessageResults: true });
@@ -134,6 +135,19 @@ test('per-message results: one batch per input message, drops as empty batches, 
   assert.match(unencodable![0]!.error ?? '', /cannot send a set/);
   assert.equal(unencodable![0]!.text(), 'unencodable');
   assert.deepEqual(texts(last!), ['LAST']);
+
+  // The failure is logged once as a JSON line the host keeps structured (level, traceback in err).
+  const record = await waitFor(() =>
+    plugin
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string; err?: { type: string; stack: string } })
+      .find((r) => r.err?.type === 'ValueError'),
+  );
+  assert.equal(record.level, 'warning');
+  assert.match(record.msg, /processor failed on a message: ValueError: cannot handle bad one/);
+  assert.match(record.err!.stack, /Traceback[\s\S]*in shapes/);
 
   // Without the flag the same processor answers with one batch of everything, in order.
   const flat = await client.call('processBatch', { batch: ['a', 'drop', 'twice'].map((s) => new Message(s)) });

@@ -2,6 +2,7 @@
 
 import asyncio
 import inspect
+import logging
 from typing import Any, Callable, Protocol
 
 from ._message import Message, MessageBatch, Value
@@ -109,7 +110,8 @@ class _MessageFuncProcessor:
     def __init__(self, func: Callable[[Message], Any], is_async: bool) -> None:
         self._func = func
         self._is_async = is_async
-        self._report = ThrottledLog("processor failed on a message")
+        # A failed message is flagged and flows on, so it is a warning, not an error of the plugin.
+        self._report = ThrottledLog("processor failed on a message", level=logging.WARNING)
 
     async def process(self, batch: MessageBatch) -> list[MessageBatch]:
         return [[m for results in await self.process_each(batch) for m in results]]

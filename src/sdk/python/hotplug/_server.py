@@ -13,6 +13,7 @@ The plugin stops when:
 """
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -55,9 +56,25 @@ def _plugin_address() -> str:
     return addr
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object per record, so the host re-logs it structured: its level
+    kept, a traceback in `err` instead of spread over many lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {"level": record.levelname.lower(), "msg": record.getMessage(), "logger": record.name}
+        if record.exc_info and record.exc_info[1] is not None:
+            e = record.exc_info[1]
+            out["err"] = {"type": type(e).__name__, "message": str(e), "stack": self.formatException(record.exc_info)}
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
 def _setup_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    root = logging.getLogger()
+    if not root.handlers:  # a plugin that configured logging itself keeps its own
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonLines())
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
 
 
 def _stdin_is_host_pipe() -> bool:

@@ -45,8 +45,9 @@ class ThrottledLog:
     counting the ones it held back, so a plugin failing on every message of a
     busy stream still shows why without flooding the host's log."""
 
-    def __init__(self, what: str, interval: float = 1.0) -> None:
+    def __init__(self, what: str, interval: float = 1.0, level: int = logging.ERROR) -> None:
         self._what = what
+        self._level = level
         self._interval = interval
         self._last = -interval
         self._held = 0
@@ -58,4 +59,4 @@ class ThrottledLog:
             return
         held, self._held, self._last = self._held, 0, now
         suffix = f" ({held} more since the last report)" if held else ""
-        log.error("%s: %s%s", self._what, as_error(e).message, suffix, exc_info=not isinstance(e, BaseError))
+        log.log(self._level, "%s: %s%s", self._what, as_error(e).message, suffix, exc_info=e if not isinstance(e, BaseError) else None)
