@@ -13,11 +13,33 @@ import type {
 /** A serialiser/deserialiser pair as grpc-js wants them. */
 export interface Codec<T> {
   encode(value: T): Buffer;
+  /**
+   * Like `encode`, but into one buffer shared by every codec and reused by the
+   * next call: the result is valid only until then. For a grpc-js *server's*
+   * responseSerialize, whose result grpc-js copies into its framed buffer
+   * before returning (ServerInterceptingCall.serializeMessage). It spares
+   * the plugin a fresh, page-faulting allocation per large response. Never
+   * for client requests: grpc-js frames those after an await.
+   */
+  encodeTransient(value: T): Buffer;
   decode(bytes: Buffer): T;
 }
 
 // Serialisation is synchronous, so one scratch list of lengths serves every call.
 const scratch = new Lengths();
+
+// encodeTransient's buffer, grown as needed up to 4 MiB; a bigger message gets a one-off buffer.
+const TRANSIENT_KEEP_BYTES = 4 << 20;
+let transient = Buffer.allocUnsafe(64 << 10);
+
+function transientBuffer(n: number): Buffer {
+  if (n > transient.byteLength) {
+    const grown = Buffer.allocUnsafe(Math.max(n, transient.byteLength * 2));
+    if (grown.byteLength <= TRANSIENT_KEEP_BYTES) transient = grown;
+    else return grown.subarray(0, n);
+  }
+  return transient.subarray(0, n);
+}
 
 function codec<T>(size: (v: T, l: Lengths) => number, write: (v: T, w: Writer, l: Lengths) => void, read: (r: Reader) => T): Codec<T> {
   return {
@@ -25,6 +47,14 @@ function codec<T>(size: (v: T, l: Lengths) => number, write: (v: T, w: Writer, l
       scratch.reset();
       const n = size(value, scratch);
       const w = new Writer(n);
+      write(value, w, scratch);
+      if (w.pos !== n) throw new Error(`wire codec bug: sized ${n} bytes, wrote ${w.pos}`);
+      return w.buf;
+    },
+    encodeTransient(value: T): Buffer {
+      scratch.reset();
+      const n = size(value, scratch);
+      const w = new Writer(n, transientBuffer(n));
       write(value, w, scratch);
       if (w.pos !== n) throw new Error(`wire codec bug: sized ${n} bytes, wrote ${w.pos}`);
       return w.buf;
@@ -50,6 +80,7 @@ const EXT_TAG = 8008;
 
 export const emptyCodec: Codec<EmptyRequest> = {
   encode: () => Buffer.alloc(0),
+  encodeTransient: () => Buffer.alloc(0),
   decode: () => ({}),
 };
 

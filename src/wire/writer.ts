@@ -67,8 +67,9 @@ export class Writer {
   readonly buf: Buffer;
   pos = 0;
 
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+  /** Writes into `into` when given (it must hold `size` bytes), else into a fresh buffer of `size`. */
+  constructor(size: number, into?: Buffer) {
+    this.buf = into ?? Buffer.allocUnsafe(size);
   }
 
   byte(b: number): void {

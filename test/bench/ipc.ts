@@ -4,26 +4,30 @@
  * and idle RSS of TS and Python plugins.
  *
  * Every plugin is its own process; the host side runs here and pays for the
- * real codec (encoding core Messages, decoding the answer). Calls are
- * sequential (one in flight), so calls/s is round-trip bound. Each cell is the
- * median of ROUNDS rounds of ROUND_MS, rows interleaved so that load from
- * other processes hits them alike.
+ * real codec (encoding core Messages, decoding the answer). "sequential" is
+ * one call in flight (round-trip bound); "N in flight" keeps N calls going, as
+ * a pipeline with several threads does. Each cell is the median of ROUNDS
+ * rounds of ROUND_MS, rows interleaved so that load from other processes hits
+ * them alike. CPU columns are CPU time per call (host = this process, plugin
+ * = the plugin process), which stays meaningful when the machine is busy.
  *
- * env: BENCH_ROUND_MS (default 1500), BENCH_ROUNDS (default 3), BENCH_SIZES (default 1,10,100,1000),
- * BENCH_NO_PYTHON=1, BENCH_NO_STARTUP=1.
+ * env: BENCH_ROUND_MS (default 1500), BENCH_ROUNDS (default 3), BENCH_SIZES
+ * (default 1,10,100,1000), BENCH_IN_FLIGHT (default 4), BENCH_NO_PYTHON=1, BENCH_NO_STARTUP=1.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Message } from '../../src/core/message.js';
-import { ProcessorService } from '../../src/wire/index.js';
+import { ProcessorService, codecs } from '../../src/wire/index.js';
 import { repoRoot, startPlugin, type RunningPlugin } from '../sdk-ts/harness.js';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '1,10,100,1000').split(',').map(Number);
 const PAYLOAD_BYTES = 256;
 const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 1500);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const IN_FLIGHT = Number(process.env['BENCH_IN_FLIGHT'] ?? 4);
 const withPython = process.env['BENCH_NO_PYTHON'] !== '1';
+const CLOCK_TICK_US = 10_000; // Linux USER_HZ = 100
 
 const fixtures = join(repoRoot, 'test/fixtures/bench');
 const echoServer = join(repoRoot, 'dist/test/bench/ipc-echo-server.js');
@@ -38,25 +42,46 @@ function makeBatch(n: number): Message[] {
   return Array.from({ length: n }, () => new Message(payload));
 }
 
-/** Runs `call` back to back for `ms`; returns calls per second. */
-async function rate(call: () => Promise<void>, ms: number): Promise<number> {
-  let calls = 0;
-  const start = performance.now();
-  const end = start + ms;
-  let now = start;
-  while (now < end) {
-    await call();
-    calls++;
-    now = performance.now();
-  }
-  return (calls * 1000) / (now - start);
-}
-
 interface Row {
   name: string;
   plugin: RunningPlugin;
   /** A call for a batch of `n` messages; checks the answer's shape. */
   call(n: number): () => Promise<void>;
+}
+
+interface Sample {
+  callsPerSec: number;
+  hostCpuUs: number;
+  pluginCpuUs: number;
+}
+
+function processCpuUs(pid: number | undefined): number {
+  // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US;
+}
+
+/** Keeps `inFlight` loops of back-to-back calls going for `ms`. */
+async function measure(row: Row, call: () => Promise<void>, ms: number, inFlight: number): Promise<Sample> {
+  let calls = 0;
+  const start = performance.now();
+  const end = start + ms;
+  const host0 = process.cpuUsage();
+  const plugin0 = processCpuUs(row.plugin.child.pid);
+  const loop = async (): Promise<void> => {
+    while (performance.now() < end) {
+      await call();
+      calls++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, loop));
+  const secs = (performance.now() - start) / 1000;
+  const host = process.cpuUsage(host0);
+  return {
+    callsPerSec: calls / secs,
+    hostCpuUs: (host.user + host.system) / calls,
+    pluginCpuUs: (processCpuUs(row.plugin.child.pid) - plugin0) / calls,
+  };
 }
 
 async function processorRow(name: string, entry: string): Promise<Row> {
@@ -88,8 +113,8 @@ async function echoRow(): Promise<Row> {
     name: 'raw grpc-js echo (floor)',
     plugin,
     call(n) {
-      // The exact bytes a ProcessBatch request for this batch has, encoded once.
-      const bytes = ProcessorService.processBatch.requestSerialize({ batch: makeBatch(n) });
+      // The exact bytes of a ProcessBatch request for this batch, encoded once.
+      const bytes = codecs.processBatchRequest.encode({ batch: makeBatch(n) });
       return async () => {
         const res = await rpc.echo(bytes);
         if (res.byteLength !== bytes.byteLength) throw new Error('echo: wrong length');
@@ -109,15 +134,14 @@ const median = (xs: number[]): number => {
 };
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Spawn → first Init answer, over several fresh starts. */
+/** Spawn → first Init answer, and RSS once idle, over several fresh starts. */
 async function startup(entry: string, times: number): Promise<{ ms: number[]; rss: number[] }> {
   const ms: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < times; i++) {
     const plugin = await startPlugin({ entry });
     try {
-      const rpc = plugin.client(ProcessorService);
-      await rpc.init({ config: {} });
+      await plugin.client(ProcessorService).init({ config: {} });
       ms.push(performance.now() - plugin.spawnedAt);
       await new Promise((r) => setTimeout(r, 300));
       rss.push(rssKiB(plugin.child.pid));
@@ -130,7 +154,7 @@ async function startup(entry: string, times: number): Promise<{ ms: number[]; rs
 
 async function startups(starts: [string, string][]): Promise<void> {
   console.log('| plugin | spawn → Init answered (min / median of 5) | idle RSS (median) |');
-  console.log('|---|---|---|');
+  console.log('|---|---:|---:|');
   for (const [name, entry] of starts) {
     const s = await startup(entry, 5);
     console.log(`| ${name} | ${Math.min(...s.ms).toFixed(0)} ms / ${median(s.ms).toFixed(0)} ms | ${(median(s.rss) / 1024).toFixed(1)} MiB |`);
@@ -138,9 +162,33 @@ async function startups(starts: [string, string][]): Promise<void> {
   console.log('');
 }
 
+async function table(rows: Row[], sizes: number[], inFlight: number): Promise<void> {
+  console.log(`${inFlight === 1 ? 'sequential (1 call in flight)' : `${inFlight} calls in flight`}:\n`);
+  console.log('| batch | path | calls/s | msgs/s | vs floor | host CPU µs/call | plugin CPU µs/call |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|');
+  for (const n of sizes) {
+    const calls = rows.map((r) => r.call(n));
+    for (let i = 0; i < rows.length; i++) await measure(rows[i]!, calls[i]!, Math.min(300, ROUND_MS), inFlight); // warm-up
+    const samples: Sample[][] = rows.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < rows.length; i++) samples[i]!.push(await measure(rows[i]!, calls[i]!, ROUND_MS, inFlight));
+    }
+    const floor = median(samples[0]!.map((s) => s.callsPerSec));
+    rows.forEach((r, i) => {
+      const s = samples[i]!;
+      const cps = median(s.map((x) => x.callsPerSec));
+      const vs = i === 0 ? '—' : `${((cps / floor) * 100).toFixed(0)}%`;
+      const host = median(s.map((x) => x.hostCpuUs));
+      const plugin = median(s.map((x) => x.pluginCpuUs));
+      console.log(`| ${n} | ${r.name} | ${fmt(cps)} | ${fmt(cps * n)} | ${vs} | ${fmt(host)} | ${fmt(plugin)} |`);
+    });
+  }
+  console.log('');
+}
+
 async function main(): Promise<void> {
   console.log(`bench:ipc — ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`payload ${PAYLOAD_BYTES} B/message, sequential calls, median of ${ROUNDS} × ${ROUND_MS} ms per cell\n`);
+  console.log(`payload ${PAYLOAD_BYTES} B/message; median of ${ROUNDS} × ${ROUND_MS} ms per cell\n`);
 
   const starts: [string, string][] = [['TS processor', join(fixtures, 'noop.ts')]];
   if (withPython) starts.push(['Python processor', join(fixtures, 'noop.py')]);
@@ -152,25 +200,12 @@ async function main(): Promise<void> {
     rows.push(await processorRow('TS processor', join(fixtures, 'noop.ts')));
     rows.push(await processorRow('TS batchProcessor', join(fixtures, 'noop-batch.ts')));
     if (withPython) rows.push(await processorRow('Python processor', join(fixtures, 'noop.py')));
-
-    console.log('| batch | path | calls/s | msgs/s | calls/s vs floor |');
-    console.log('|---:|---|---:|---:|---:|');
-    for (const n of SIZES) {
-      const calls = rows.map((r) => r.call(n));
-      for (const c of calls) await rate(c, Math.min(300, ROUND_MS)); // warm-up: JIT, connections, buffers
-      const samples: number[][] = rows.map(() => []);
-      for (let round = 0; round < ROUNDS; round++) {
-        for (let i = 0; i < rows.length; i++) samples[i]!.push(await rate(calls[i]!, ROUND_MS));
-      }
-      const floor = median(samples[0]!);
-      rows.forEach((r, i) => {
-        const cps = median(samples[i]!);
-        console.log(`| ${n} | ${r.name} | ${fmt(cps)} | ${fmt(cps * n)} | ${i === 0 ? '—' : `${((cps / floor) * 100).toFixed(0)}%`} |`);
-      });
-    }
+    await table(rows, SIZES, 1);
+    if (IN_FLIGHT > 1) await table(rows, SIZES.filter((n) => n >= 100), IN_FLIGHT);
   } finally {
     await Promise.allSettled(rows.map((r) => r.plugin.dispose()));
   }
+  console.log(`load avg at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
 await main();

@@ -4,7 +4,7 @@ import { type Config, type Context, type Hooks, Lifecycle } from './context.js';
 import { EndOfInputError, NotConnectedError, toWireError } from './errors.js';
 import { collect } from './result.js';
 import { servePlugin, type Plugin } from './serve.js';
-import { InputService, type ReadResponse, type WireError } from '../../wire/index.js';
+import { InputService, codecs, type ReadResponse, type WireError } from '../../wire/index.js';
 
 /** Told the fate of a batch: no error once it was delivered, the host's reason when it was not (a nack). */
 export type AckFn = (err?: Error) => void | Promise<void>;
@@ -48,6 +48,9 @@ export interface InputOptions<C> extends Hooks<C> {
 export function withAck(batch: InputItem, ack: AckFn): Delivery {
   return new Delivery(batch, ack);
 }
+
+// grpc-js copies a server's response before serialisation returns, so batches can be encoded into a reused buffer.
+const service = { ...InputService, readBatch: { ...InputService.readBatch, responseSerialize: codecs.readResponse.encodeTransient } };
 
 interface Pending {
   messages: Message[];
@@ -107,7 +110,7 @@ export function input<C = Config>(source: InputSource<C>, options: InputOptions<
   }
 
   return servePlugin(
-    InputService,
+    service,
     {
       init: (req) =>
         life.init(req.config).then(

@@ -3,7 +3,7 @@ import { type Config, type Context, type Hooks, Lifecycle } from './context.js';
 import { errorText, toWireError } from './errors.js';
 import { Batches, collect, isThenable, type ProcessResult } from './result.js';
 import { servePlugin, type Plugin } from './serve.js';
-import { ProcessorService, type ProcessBatchResponse } from '../../wire/index.js';
+import { ProcessorService, codecs, type ProcessBatchResponse } from '../../wire/index.js';
 
 /** Processes one message; see {@link ProcessResult} for what it may return. Throwing flags the message with the error. */
 export type ProcessFn<C> = (msg: Message, ctx: Context<C>) => ProcessResult | Promise<ProcessResult>;
@@ -50,10 +50,16 @@ export function batchProcessor<C = Config>(fn: BatchProcessFn<C>, options: Proce
 
 type Process = (batch: Message[], perMessageResults: boolean) => Message[][] | Promise<Message[][]>;
 
+// grpc-js copies a server's response before serialisation returns, so results can be encoded into a reused buffer.
+const service = {
+  ...ProcessorService,
+  processBatch: { ...ProcessorService.processBatch, responseSerialize: codecs.processBatchResponse.encodeTransient },
+};
+
 function serveProcessor<C>(life: Lifecycle<C>, perMessage: boolean, process: Process): Plugin {
   const failed = (err: unknown): ProcessBatchResponse => ({ batches: [], error: toWireError(err) });
   return servePlugin(
-    ProcessorService,
+    service,
     {
       init: (req) =>
         life.init(req.config).then(
