@@ -115,6 +115,11 @@ export abstract class PluginComponent {
     return new Generation(this.nextId++, manifest, this.config, this.methods, this.opts);
   }
 
+  /** The component's state: ready when any process of the current generation is. */
+  state(): PluginState {
+    return this.health().state;
+  }
+
   health(): ComponentHealth {
     const instances = this.gen.health();
     const states = instances.map((i) => i.state);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
@@ -60,6 +60,7 @@ test('close leaves no process and no socket dir, even when the plugin ignores Cl
   const pid = pidOf(rt);
   const socketDir = rt.health()[0]?.instances[0]?.socketDir as string;
   assert.ok(existsSync(socketDir));
+  assert.equal(statSync(socketDir).mode & 0o777, 0o700, 'socket dir is private');
   const grandchild = Number(readFileSync(childPidFile, 'utf8'));
   assert.ok(alive(grandchild));
   const closing = p.close();
