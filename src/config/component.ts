@@ -1,12 +1,12 @@
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { ErrorCode } from '../core/errors.js';
-import type { ComponentConf, ComponentKind, ComponentSpec } from '../core/spec.js';
+import type { ComponentConf, ComponentKind, ComponentSpec, SpecProblem } from '../core/spec.js';
 import type { ComponentCatalog } from './catalog.js';
 import { describe, isNull } from './field-hints.js';
 import { checkObject, checkValue, INVALID, type CheckContext } from './fields.js';
 import { locateIn } from './locate.js';
 import { at, childPath } from './source.js';
-import { closeMatches } from './suggest.js';
+import { closeMatches, didYouMean } from './suggest.js';
 
 /** A `resource: NAME` found while parsing; checked once all resources are known. */
 export interface ResourceRef {
@@ -72,8 +72,11 @@ export function parseComponent(ctx: ComponentContext, node: Node | null, kind: C
   if (typePairs.length > 1) {
     const names = typePairs.map((p) => `'${String((p.key as { value?: unknown }).value)}'`);
     const second = (typePairs[1]?.key as Node).range?.[0];
-    const hint = kind === 'processor' ? 'write each processor as its own list item' : `combine several ${kind}s with a broker, or indent the extra keys under the type`;
-    return fail(ErrorCode.InvalidValue, `${article(kind)} ${kind} has exactly one type key, found ${names.join(' and ')}`, second, path, hint);
+    const extras = typePairs.map((p) => String((p.key as { value?: unknown }).value));
+    const reserved = kind === 'processor' ? ['label'] : ['label', 'processors'];
+    const typo = extras.map((k) => didYouMean(k, reserved)).find((h) => h !== undefined);
+    const hint = typo ?? (kind === 'processor' ? 'write each processor as its own list item' : `combine several ${kind}s with a broker, or indent the extra keys under the type`);
+    return fail(ErrorCode.InvalidValue, `${article(kind)} ${kind} has exactly one type key, found ${names.join(' and ')}`, second, childPath(path, extras[1] as string), hint);
   }
   const pair = typePairs[0] as Pair;
   const keyNode = pair.key as Node;
@@ -93,17 +96,18 @@ export function parseComponent(ctx: ComponentContext, node: Node | null, kind: C
     const spec = ctx.catalog.lookup(kind, type);
     if (!spec) return fail(ErrorCode.UnknownComponent, unknownMessage(ctx.catalog, kind, type), keyAt, typePath, unknownHint(ctx.catalog, kind, type));
     lint = spec.lint?.bind(spec);
-    if (spec.value) config = isNull(valueNode) && spec.value.default !== undefined
-      ? checkValue(ctx, ctx.src.doc.createNode(spec.value.default) as Node, spec.value, typePath, keyAt, true)
-      : valueNode === null ? missingValue(ctx, type, keyAt, typePath) : checkValue(ctx, valueNode, spec.value, typePath, keyAt);
-    else if (spec.fields) config = checkObject(ctx, valueNode, spec.fields, typePath, type, keyAt);
-    else config = valueNode === null ? {} : valueNode.toJSON();
+    if (spec.value) {
+      if (!isNull(valueNode)) config = checkValue(ctx, valueNode as Node, spec.value, typePath, keyAt);
+      else if (spec.value.default !== undefined) config = checkValue(ctx, ctx.src.doc.createNode(spec.value.default) as Node, spec.value, typePath, keyAt, true);
+      else config = missingValue(ctx, type, keyAt, typePath);
+    } else if (spec.fields) config = checkObject(ctx, valueNode, spec.fields, typePath, type, keyAt);
+    else config = isNull(valueNode) ? {} : (valueNode as Node).toJSON();
   }
   if (config === INVALID) return undefined;
   const src = ctx.src;
   const locate = (rel: string) => locateIn(src, valueNode, typePath, rel, keyAt);
   // Cross-field checks run only on a config whose fields all passed.
-  for (const problem of lint ? lint(config) : []) {
+  for (const problem of runLint(lint, config, type)) {
     const report = problem.severity === 'warning' ? ctx.diags.warn : ctx.diags.error;
     report.call(ctx.diags, ErrorCode.InvalidValue, problem.message, locate(problem.path), problem.hint);
     if (problem.severity === 'error') ok = false;
@@ -139,8 +143,18 @@ export function parseProcessorList(ctx: ComponentContext, node: Node | null, pat
 }
 
 function missingValue(ctx: ComponentContext, type: string, offset: number | undefined, path: string): typeof INVALID {
-  ctx.diags.error(ErrorCode.MissingField, `${type} needs a value`, at(ctx.src, offset, path));
+  ctx.diags.error(ErrorCode.MissingField, `${type} needs a value`, at(ctx.src, offset, path), `write the value after the key: ${type}: ...`);
   return INVALID;
+}
+
+// A spec's lint is component code: if it throws, that is reported, not fatal to loading.
+function runLint(lint: ComponentSpec['lint'], config: unknown, type: string): SpecProblem[] {
+  if (!lint) return [];
+  try {
+    return lint(config);
+  } catch (err) {
+    return [{ severity: 'error', message: `checking ${type} failed: ${err instanceof Error ? err.message : String(err)}`, path: '' }];
+  }
 }
 
 function unknownMessage(catalog: ComponentCatalog, kind: ComponentKind, type: string): string {

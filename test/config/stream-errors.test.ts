@@ -91,14 +91,20 @@ const cases: Array<{ file: string; expect: string[]; hints?: string[]; messages?
   {
     file: 'component-shape.yaml',
     expect: [
-      'E_INVALID_VALUE 4:3 input',
+      'E_INVALID_VALUE 4:3 input.generate',
       'E_MISSING_FIELD 8:7 pipeline.processors[0]',
-      'E_INVALID_VALUE 10:7 pipeline.processors[1]',
+      'E_INVALID_VALUE 10:7 pipeline.processors[1].log',
       'E_WRONG_TYPE 11:7 pipeline.processors[2]',
       'E_WRONG_TYPE 12:9 output',
     ],
     messages: ["exactly one type key, found 'http_server' and 'generate'", 'no processor type given', "found 'mapping' and 'log'", 'expected a processor', 'expected an output'],
     hints: ['broker', 'add one key naming the processor', 'its own list item', 'as an object', 'write it as an object: { drop: {} }'],
+  },
+  {
+    file: 'processors-typo.yaml',
+    expect: ['E_INVALID_VALUE 3:3 input.processor', 'E_MISSING_FIELD 7:7 pipeline.processors[0].catch', 'E_INVALID_VALUE 9:7 pipeline.processors[1].lable'],
+    messages: ["found 'http_server' and 'processor'", 'catch needs a value', "found 'mapping' and 'lable'"],
+    hints: ["did you mean 'processors'?", 'catch: ...', "did you mean 'label'?"],
   },
   {
     file: 'top-level.yaml',
