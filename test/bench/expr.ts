@@ -1,7 +1,7 @@
 // Micro-benchmark of compiled expressions: `npm run bench:expr`.
 // Each case is compiled once and evaluated many times against messages whose
 // structured payload is already parsed, as a processor sees them mid-pipeline.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Message } from '../../src/core/message.js';
 import { compileInterpolation, compileMapping, compileQuery } from '../../src/expr/index.js';
 
@@ -51,6 +51,7 @@ const rows = cases.map((c) => {
   return { case: c.name, 'ns/op': ns.toFixed(0), 'ops/s': Math.round(1e9 / ns).toLocaleString('en-US'), target: c.targetNs === undefined ? '' : `< ${c.targetNs} ns ${ns < c.targetNs ? 'ok' : 'MISSED'}` };
 });
 
-console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores, shared)`);
+// The machine is shared: the load average says how much to trust the numbers.
+console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.table(rows);
 if (rows.some((r) => r.target.endsWith('MISSED'))) process.exitCode = 1;
