@@ -144,9 +144,14 @@ export class Parser {
     }
     if (t.kind === 'punct' && t.text === '-') {
       this.advance();
-      const operand = this.parseExpr(UNARY);
-      if (operand.k === 'lit' && typeof operand.value === 'number') return { k: 'lit', pos: t.pos, value: -operand.value };
-      return { k: 'neg', pos: t.pos, operand };
+      const n = this.peek();
+      if ((n.kind === 'int' || n.kind === 'number') && n.pos === t.end) {
+        // A negative number literal, as Bloblang reads it: -2.5.abs() is 2.5.
+        this.advance();
+        const value = n.kind === 'int' && !Number.isSafeInteger(n.num) ? -BigInt(n.text) : -n.num;
+        return this.parsePostfix({ k: 'lit', pos: t.pos, value });
+      }
+      return { k: 'neg', pos: t.pos, operand: this.parseExpr(UNARY) };
     }
     return this.parsePostfix(this.parsePrimary());
   }
