@@ -98,9 +98,13 @@ export function collect(inputs: Batch, results: Batch[], offset: number): Batch[
   return out.length > 0 ? [out] : [];
 }
 
-/** Roughly what a batch costs on the wire; metadata and framing are guessed, which is fine for a limit kept well below the real one. */
+/**
+ * Roughly what a batch costs on the wire; metadata, framing and structured
+ * payloads are guessed (serialising them just to measure would cost what the
+ * codec saves), which is fine for a limit kept well below the real one.
+ */
 function estimateBytes(batch: Batch): number {
   let n = 0;
-  for (const m of batch) n += m.byteSize() + 32 + m.metadata.size * 32;
+  for (const m of batch) n += (m.isStructured() ? 256 : m.bytes().byteLength) + 32 + m.metadata.size * 32;
   return n;
 }
