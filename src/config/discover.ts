@@ -1,6 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { ErrorCode, type Diagnostic } from '../core/errors.js';
+import { ErrorCode, errorMessage, type Diagnostic } from '../core/errors.js';
 import type { PluginManifest } from '../core/spec.js';
 import { locateManifestKey, readManifest } from './manifest.js';
 
@@ -38,8 +38,8 @@ export function discover(dir: string): Discovery {
   const pluginFiles: string[] = [];
   const streams: StreamFile[] = [];
   const tests: string[] = [];
-  walk(root, root, pluginFiles, streams, tests);
   const diagnostics: Diagnostic[] = [];
+  walk(root, root, pluginFiles, streams, tests, diagnostics);
   const byName = new Map<string, PluginManifest>();
   for (const file of pluginFiles.sort()) {
     const res = readManifest(file);
@@ -82,16 +82,29 @@ export function isSkippedDir(name: string, path: string): boolean {
   return name.startsWith('.') || name === 'node_modules' || name === 'venv' || name === '__pycache__' || existsSync(join(path, 'pyvenv.cfg'));
 }
 
-function walk(root: string, dir: string, plugins: string[], streams: StreamFile[], tests: string[]): void {
+function walk(root: string, dir: string, plugins: string[], streams: StreamFile[], tests: string[], diagnostics: Diagnostic[]): void {
   if (existsSync(join(dir, MANIFEST_FILE))) {
     plugins.push(join(dir, MANIFEST_FILE));
     return;
   }
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    // The functions dir itself must be readable; a folder below it that is not is skipped with a warning.
+    diagnostics.push({
+      severity: dir === root ? 'error' : 'warning',
+      code: ErrorCode.Io,
+      message: `cannot read ${dir === root ? 'the functions dir' : 'folder'} ${dir}: ${errorMessage(err)}`,
+      hint: dir === root ? 'pass an existing folder, e.g. hotplug lint functions' : 'fix its permissions, or move it out of the functions dir',
+      location: { file: dir },
+    });
+    return;
+  }
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!isSkippedDir(e.name, path)) walk(root, path, plugins, streams, tests);
+      if (!isSkippedDir(e.name, path)) walk(root, path, plugins, streams, tests, diagnostics);
       continue;
     }
     if (!e.isFile() || e.name.startsWith('.')) continue;

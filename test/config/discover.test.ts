@@ -73,3 +73,10 @@ test('duplicate plugin names name both files; duplicate stream ids name both; ba
   assert.equal(d.diagnostics[2]?.message, `stream id 'same' is used by both ${join(root, 'same.yaml')} and ${join(root, 'same.yml')}`);
   assert.deepEqual(d.streams.map((s) => s.file), [join(root, 'same.yaml')]);
 });
+
+test('a missing functions dir is one E_IO error, not a crash', () => {
+  const d = discover('/nonexistent/hotplug/functions');
+  assert.deepEqual(d.streams, []);
+  assert.deepEqual(d.diagnostics.map((x) => [x.severity, x.code]), [['error', 'E_IO']]);
+  assert.match(d.diagnostics[0]?.message ?? '', /cannot read the functions dir \/nonexistent\/hotplug\/functions: ENOENT/);
+});
