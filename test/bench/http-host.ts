@@ -1,0 +1,14 @@
+// bench:http's host process: `node dist/test/bench/http-host.js DIR PORT` runs a functions dir until SIGTERM.
+import { createSilentLogger } from '../../src/core/index.js';
+import { createHost } from '../../src/host/index.js';
+
+const [dir, port] = process.argv.slice(2);
+const host = createHost({ dir: dir as string, port: Number(port), log: createSilentLogger() });
+process.on('SIGTERM', () => {
+  host.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
+await host.start();
+process.stdout.write('ready\n');

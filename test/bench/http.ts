@@ -1,0 +1,113 @@
+// npm run bench:http — requests/s through the host (TS plugin, Python plugin) next to a bare node:http
+// server and FastAPI + uvicorn doing the same upper-casing; load from wrk (a separate process), 64 connections.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/net.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const fixtures = join(repo, 'test/fixtures/streams/bench');
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const connections = 64;
+const body = 'hello from wrk, please upper-case me';
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: string;
+  p99: string;
+  errors: number;
+}
+
+const children: ChildProcess[] = [];
+
+function start(cmd: string, args: string[], cwd: string): ChildProcess {
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  children.push(child);
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
+  child.on('exit', (code) => {
+    if (code !== 0 && code !== null) process.stderr.write(`${cmd} exited ${code}\n${err}\n`);
+  });
+  child.stdout?.resume();
+  return child;
+}
+
+async function waitFor(url: string, check: (status: number, text: string) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, { method: 'POST', body: 'ping' });
+      if (check(res.status, await res.text())) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not come up`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function wrk(url: string, secs: number, script: string): Result & { raw: string } {
+  const res = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${secs}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  const out = res.stdout;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const p50 = /\s50%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  const p99 = /\s99%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = non2xx + (sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0);
+  return { name: url, rps, p50, p99, errors, raw: out };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'hotplug-bench-http-'));
+  try {
+    await cp(join(repo, 'functions/uppercase'), join(dir, 'functions/uppercase'), { recursive: true });
+    await cp(join(fixtures, 'pyupper'), join(dir, 'functions/pyupper'), { recursive: true });
+    await cp(join(fixtures, 'uppercase.yaml'), join(dir, 'functions/uppercase.yaml'));
+    await cp(join(fixtures, 'pyupper.yaml'), join(dir, 'functions/pyupper.yaml'));
+    const script = join(dir, 'post.lua');
+    await writeFile(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "text/plain"\n`);
+
+    const [hostPort, barePort, fastPort] = [await freePort(), await freePort(), await freePort()];
+    start(process.execPath, [join(repo, 'dist/test/bench/http-host.js'), join(dir, 'functions'), String(hostPort)], repo);
+    start(process.execPath, [join(fixtures, 'bare-node.mjs'), String(barePort)], repo);
+    start('/usr/bin/python3', ['-m', 'uvicorn', 'app:app', '--app-dir', join(fixtures, 'fastapi'), '--host', '127.0.0.1', '--port', String(fastPort), '--log-level', 'warning', '--no-access-log'], repo);
+
+    const targets = [
+      { name: 'bare node:http (in-process upper-case)', url: `http://127.0.0.1:${barePort}/uppercase` },
+      { name: 'hotplug host + TS plugin (subprocess)', url: `http://127.0.0.1:${hostPort}/uppercase` },
+      { name: 'FastAPI + uvicorn (1 worker)', url: `http://127.0.0.1:${fastPort}/pyupper` },
+      { name: 'hotplug host + Python plugin (subprocess)', url: `http://127.0.0.1:${hostPort}/pyupper` },
+    ];
+    for (const t of targets) await waitFor(t.url, (s, text) => s === 200 && text === 'PING', t.name);
+
+    const results: Result[] = [];
+    for (const t of targets) {
+      wrk(t.url, 2, script); // warm-up: JIT, plugin pools, keep-alive connections
+      const r = wrk(t.url, seconds, script);
+      results.push({ ...r, name: t.name });
+      if (r.rps === 0) process.stderr.write(`${t.name}: wrk printed\n${r.raw}\n`);
+    }
+
+    const [bare, hostTs, fast, hostPy] = results as [Result, Result, Result, Result];
+    const rows = [
+      ['server', 'req/s', 'p50', 'p99', 'errors', 'ratio'],
+      [bare.name, bare.rps.toFixed(0), bare.p50, bare.p99, String(bare.errors), '1.00x'],
+      [hostTs.name, hostTs.rps.toFixed(0), hostTs.p50, hostTs.p99, String(hostTs.errors), `${(hostTs.rps / bare.rps).toFixed(2)}x of bare (target >= 0.6x)`],
+      [fast.name, fast.rps.toFixed(0), fast.p50, fast.p99, String(fast.errors), '1.00x'],
+      [hostPy.name, hostPy.rps.toFixed(0), hostPy.p50, hostPy.p99, String(hostPy.errors), `${(hostPy.rps / fast.rps).toFixed(2)}x of FastAPI (target >= 2x)`],
+    ];
+    const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+    console.log(`\nbench:http — wrk -t2 -c${connections} -d${seconds}s, POST ${body.length}-byte body; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+    for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] as number)).join('  '));
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
