@@ -1,6 +1,9 @@
 import type { Command } from './command.js';
+import { devCommand } from './commands/dev.js';
+import { lintCommand } from './commands/lint.js';
 import { newCommand } from './commands/new.js';
+import { runCommand } from './commands/run.js';
 import { testCommand } from './commands/test.js';
 
 /** Every command, in the order `hotplug --help` lists them. */
-export const commands: Command[] = [newCommand, testCommand];
+export const commands: Command[] = [devCommand, runCommand, lintCommand, newCommand, testCommand];

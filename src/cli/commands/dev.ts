@@ -1,0 +1,59 @@
+import type { Command } from '../command.js';
+import { createLogger, formatDiagnostic, type PluginManifest, type StreamConf } from '../../core/index.js';
+import { loadDir } from '../../config/index.js';
+import { createHost, type Host } from '../../host/index.js';
+import { createDevWatcher, type ReloadTarget } from '../../watch/index.js';
+import { devBanner } from '../banner.js';
+import { untilSignalled } from '../signals.js';
+import { SERVE_FLAGS, SERVE_HELP, serveOptions } from './serve-flags.js';
+
+/** The host as the dev watcher sees it. */
+function reloadTarget(host: Host): ReloadTarget {
+  return {
+    setManifests: (ms: PluginManifest[]) => ms.forEach((m) => host.plugins.register(m)),
+    swapPlugin: (m) => host.reloadPlugin(m),
+    startStream: async (conf: StreamConf) => {
+      host.addStream(conf);
+    },
+    replaceStream: (oldId, conf) => host.replaceStream(oldId, conf),
+    stopStream: (id) => host.removeStream(id),
+  };
+}
+
+export const devCommand: Command = {
+  name: 'dev',
+  summary: 'Serve a functions dir and hot-reload plugins and pipelines on save',
+  usage: 'hotplug dev [DIR] [--port N] [--host ADDR]',
+  help: `${SERVE_HELP}\n\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM.`,
+  flags: SERVE_FLAGS,
+  async run(args) {
+    const o = serveOptions(args);
+    const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
+    const host = createHost({ port: o.port, host: o.host, log });
+    const load = () => loadDir(o.dir, host.loadOptions());
+    const initial = load();
+    for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
+    initial.manifests.forEach((m) => host.plugins.register(m));
+    await host.start();
+    for (const conf of initial.streams) {
+      try {
+        host.addStream(conf);
+      } catch (err) {
+        log.error(`stream ${conf.id}: ${(err as Error).message}`);
+      }
+    }
+    const watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host), initial, load, log });
+    await watcher.ready;
+    process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests })}\n`);
+    log.info({ url: host.url('/') }, 'ready; watching for changes');
+    await untilSignalled(
+      async (signal) => {
+        log.info({ signal }, 'shutting down');
+        await watcher.close();
+        await host.stop();
+      },
+      () => log.warn('second signal: exiting without draining'),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,34 @@
+import type { Command } from '../command.js';
+import { createLogger, formatDiagnostic } from '../../core/index.js';
+import { createHost } from '../../host/index.js';
+import { untilSignalled } from '../signals.js';
+import { SERVE_FLAGS, SERVE_HELP, serveOptions } from './serve-flags.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Serve a functions dir in production mode (no watching, JSON logs)',
+  usage: 'hotplug run [DIR] [--port N] [--host ADDR]',
+  help: `${SERVE_HELP}\n\nA config error stops the start with exit code 1 (run 'hotplug lint DIR' for the full list).\nSIGTERM/SIGINT: stop intake, flush batches, drain, answer pending requests, close plugins, exit 0.`,
+  flags: SERVE_FLAGS,
+  async run(args) {
+    const o = serveOptions(args);
+    const log = createLogger({ level: o.logLevel });
+    const host = createHost({ dir: o.dir, port: o.port, host: o.host, log });
+    await host.start();
+    const errors = host.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      process.stderr.write(`${errors.map(formatDiagnostic).join('\n')}\nhotplug: ${errors.length} config error(s); not serving. Fix them, or use 'hotplug dev' to keep serving the rest while you edit.\n`);
+      await host.stop();
+      return 1;
+    }
+    log.info({ url: host.url('/'), streams: host.streamIds().length }, 'serving');
+    await untilSignalled(
+      async (signal) => {
+        log.info({ signal }, 'shutting down');
+        await host.stop();
+      },
+      () => log.warn('second signal: exiting without draining'),
+    );
+    return 0;
+  },
+};
