@@ -6,6 +6,7 @@ import { createCoalescer } from './coalescer.js';
 import { isIgnoredPath } from './ignore.js';
 import { planReload, pluginsUsed, readSource, type RunningState } from './plan.js';
 import { createSerialRunner } from './serial.js';
+import { fingerprintDir } from './fingerprint.js';
 
 /**
  * What the dev watcher reloads. Every method must keep the previous version
@@ -50,6 +51,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     streams: new Map(opts.initial.streams.map((s) => [s.id, { conf: s, source: readSource(s.file) }])),
     manifests: new Map(opts.initial.manifests.map((m) => [m.name, m])),
     pendingCode: new Set(),
+    prints: new Map(opts.initial.manifests.map((m) => [m.name, fingerprintDir(m.dir)])),
   };
   const runner = createSerialRunner<string>((_k, err) => log.error({ err }, 'reload failed'));
   let changed = new Set<string>();
@@ -77,7 +79,9 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     const failed: string[] = [];
     const swaps = plan.swapPlugins.map(async (m) => {
       try {
+        const print = fingerprintDir(m.dir);
         await opts.target.swapPlugin(m);
+        running.prints.set(m.name, print);
       } catch (err) {
         failed.push(`plugin ${m.name}`);
         log.error(`plugin ${m.name}: the new version failed; the previous one keeps serving\n${(err as Error).message}`);

@@ -5,9 +5,10 @@ const IGNORED_DIRS = new Set(['node_modules', '__pycache__', 'venv', '.venv', 'e
 
 /**
  * Editor droppings: vim swap and backup files and its `4913` write probe,
- * emacs lock and autosave files, JetBrains `___jb_tmp___`, generic `.tmp`.
+ * emacs lock and autosave files, JetBrains `___jb_tmp___`, `sed -i`'s temp
+ * file, generic `.tmp`.
  */
-const EDITOR_TEMP = /(^\.?#|~$|\.sw[a-p]$|\.swx$|^4913$|___jb_(tmp|old)___$|\.tmp$|\.crswap$)/;
+const EDITOR_TEMP = /(^\.?#|~$|\.sw[a-p]$|\.swx$|^4913$|___jb_(tmp|old)___$|\.tmp$|\.crswap$|^sed[A-Za-z0-9]{6}$)/;
 
 /**
  * True when a path (relative to the functions dir) is not something a user

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname, sep } from 'node:path';
 import type { ComponentConf, Diagnostic, PluginManifest, StreamConf } from '../core/index.js';
 import { httpRoutes, nestedComponents, routeKey, type DirConf } from '../config/index.js';
+import { fingerprintDir } from './fingerprint.js';
 
 /** What the dev server is serving now. */
 export interface RunningState {
@@ -10,6 +11,8 @@ export interface RunningState {
   manifests: Map<string, PluginManifest>;
   /** Plugins whose code changed while their manifest was broken: swapped once it is fixed. */
   pendingCode: Set<string>;
+  /** Each plugin folder's fingerprint as last loaded: a change event that changed nothing is skipped. */
+  prints: Map<string, string>;
 }
 
 /** What one reload does, in this order: plugins, then streams. */
@@ -82,6 +85,13 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
     if (SOURCE_EXT.has(ext)) {
       for (const m of desired.manifests) if ((ext === '.py') === isPython(m)) codeChanged.add(m.name);
     }
+  }
+
+  // A plugin folder whose contents are what runs already (a second event of
+  // the same save, or a save of identical bytes) needs no new generation.
+  for (const name of [...codeChanged]) {
+    const m = newByName.get(name);
+    if (m && !running.pendingCode.has(name) && running.prints.get(name) === fingerprintDir(m.dir)) codeChanged.delete(name);
   }
 
   const specChanged = new Set<string>();

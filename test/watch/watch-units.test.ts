@@ -9,7 +9,7 @@ test('isIgnoredPath: dotfiles, dependency folders and editor temp files are igno
   const ignored = [
     '.env', 'up/.git/HEAD', 'p/node_modules/x/index.js', 'p/__pycache__/m.cpython-311.pyc', 'p/.venv/bin/python',
     'p/venv/lib/x.py', 'p/main.ts~', 'p/.main.ts.swp', 'p/main.py.swx', 'p/4913', 'p/#main.py#', 'p/.#main.py',
-    'p/main.ts___jb_tmp___', 'p/x.tmp',
+    'p/main.ts___jb_tmp___', 'p/x.tmp', 'p/sedAb12Cd',
   ];
   const watched = ['p/main.ts', 'p/plugin.yaml', 'api.yaml', 'nested/dir/stream.yml', 'p/lib/util.py', 'venv.yaml', 'env/x.yaml'.replace('env/', 'envs/')];
   for (const p of ignored) assert.equal(isIgnoredPath(p), true, p);
