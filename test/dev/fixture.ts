@@ -1,0 +1,58 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const tsPlugin = (version: string): string => `import { processor } from 'hotplug/sdk';
+processor((msg) => '${version}:' + msg.text());
+`;
+
+export const pyPlugin = (version: string): string => `import asyncio
+from hotplug import Message, processor, processor_main
+
+@processor
+def greet_py(msg: Message) -> Message:
+    msg.payload = "${version}:" + msg.as_text()
+    return msg
+
+if __name__ == "__main__":
+    asyncio.run(processor_main(greet_py))
+`;
+
+export const manifest = (name: string, command: string[]): string => `name: ${name}
+type: processor
+command: ${JSON.stringify(command)}
+`;
+
+export const httpStream = (path: string, processors: string, output = '  sync_response: {}'): string => `input:
+  http_server:
+    path: ${path}
+    timeout: 30s
+pipeline:
+  processors:
+${processors}
+output:
+${output}
+`;
+
+/**
+ * A functions dir for dev-mode tests: a TS and a Python processor, each on its
+ * own route, and a stream that batches its output with a long period into an
+ * HTTP sink the test runs.
+ */
+export function writeDevFixture(dir: string, sinkUrl: string): void {
+  mkdirSync(join(dir, 'greet_ts'), { recursive: true });
+  mkdirSync(join(dir, 'greet_py'), { recursive: true });
+  writeFileSync(join(dir, 'greet_ts', 'plugin.yaml'), manifest('greet_ts', ['node', 'main.ts']));
+  writeFileSync(join(dir, 'greet_ts', 'main.ts'), tsPlugin('ts-v1'));
+  writeFileSync(join(dir, 'greet_py', 'plugin.yaml'), manifest('greet_py', ['python3', 'main.py']));
+  writeFileSync(join(dir, 'greet_py', 'main.py'), pyPlugin('py-v1'));
+  writeFileSync(join(dir, 'ts.yaml'), httpStream('/ts', '    - greet_ts: {}'));
+  writeFileSync(join(dir, 'py.yaml'), httpStream('/py', '    - greet_py: {}'));
+  writeFileSync(
+    join(dir, 'batched.yaml'),
+    httpStream(
+      '/batched',
+      '    - greet_ts: {}',
+      `  http_client:\n    url: ${sinkUrl}\n    verb: POST\n    retries: 10\n    batching:\n      count: 100000\n      period: 1500ms`,
+    ),
+  );
+}
