@@ -53,12 +53,12 @@ test('hotplug dev reloads plugins and pipelines under load without failing a req
 
   await seen('/ts', 'ts-v1:');
   await seen('/py', 'py-v1:');
-  await seen('/batched', 'ts-v1:');
+  await waitFor(() => load.acked.length > 0 && sink.bodies.some((b) => b.startsWith('ts-v1:')), { timeoutMs: 60_000, what: '/batched delivering to the sink' });
 
   // Plugin code, TS and Python: the new generation answers.
   saveAtomically(join(dir, 'greet_ts', 'main.ts'), tsPlugin('ts-v2'));
   await seen('/ts', 'ts-v2:');
-  await seen('/batched', 'ts-v2:');
+  await waitFor(() => sink.bodies.some((b) => b.startsWith('ts-v2:')), { timeoutMs: 60_000, what: 'the batched stream using the new plugin generation' });
   writeFileSync(join(dir, 'greet_py', 'main.py'), pyPlugin('py-v2'));
   await seen('/py', 'py-v2:');
 
