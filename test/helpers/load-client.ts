@@ -8,6 +8,7 @@
  *   For URLs in `track`, every request body is unique (`<client>-<n>`) and each
  *   acknowledged one is reported, so a test can check none was lost.
  * stdout lines: {"t":<epoch ms, fractional>,"url":...,"body":...,"first":true}
+ *               {"t":...,"url":...,"body":...}          (a sample, at most every 50 ms per URL)
  *               {"t":...,"url":...,"error":"..."}   (a failed request: refused, reset, non-2xx)
  *               {"acked":"<body>","url":...}             (for tracked URLs)
  *               {"summary":{"ok":N,"failed":N,"byUrl":{...}}}
@@ -26,6 +27,7 @@ const opts = JSON.parse(process.argv[2] ?? '{}') as Options;
 const agent = new Agent({ connections: opts.concurrency * 2, pipelining: 1, keepAliveTimeout: 10_000 });
 const seen = new Set<string>();
 const tracking = new Set(opts.track ?? []);
+const lastSample = new Map<string, number>();
 let ok = 0;
 let failed = 0;
 const byUrl: Record<string, { ok: number; failed: number }> = {};
@@ -52,9 +54,15 @@ async function client(i: number): Promise<void> {
         stats.ok++;
         if (tracked) emit({ acked: body, url });
         const key = `${url} ${text}`;
+        const t = now();
         if (!seen.has(key)) {
           seen.add(key);
-          emit({ t: now(), url, body: text, first: true });
+          lastSample.set(url, t);
+          emit({ t, url, body: text, first: true });
+        } else if (t - (lastSample.get(url) ?? 0) >= 50) {
+          // A sample of what the URL answers now, so a test can see it is still served.
+          lastSample.set(url, t);
+          emit({ t, url, body: text });
         }
       } else {
         failed++;
