@@ -89,7 +89,9 @@ export async function newPlugin(opts: NewPluginOptions): Promise<NewPluginResult
     name: opts.name,
     Name: pascal(opts.name),
     type: opts.type,
-    schemaPath: relative(target, schema),
+    // Relative inside the hotplug checkout (functions/), absolute elsewhere, so
+    // the editor still finds the schema when either side is moved on its own.
+    schemaPath: relative(root, target).startsWith('..') ? schema : relative(target, schema),
   };
   const staging = await mkdtemp(join(dir, `.${opts.name}.new-`));
   try {
