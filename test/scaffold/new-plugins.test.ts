@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCli, startCli, waitForPing } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 
@@ -26,7 +26,7 @@ test('hotplug new scaffolds every language × type; each lints clean and passes 
       const manifest = readFileSync(join(dir, name, 'plugin.yaml'), 'utf8');
       assert.match(manifest, /^# yaml-language-server: \$schema=.*src\/config\/schemas\/plugin\.schema\.json$/m);
       const schemaRel = /\$schema=(.*)$/m.exec(manifest)![1]!;
-      assert.ok(existsSync(join(dir, name, schemaRel)), `the schema line points at a file: ${schemaRel}`);
+      assert.ok(existsSync(resolve(dir, name, schemaRel)), `the schema line points at a file: ${schemaRel}`);
     }
   }
   const lint = await runCli(['lint', dir]);
