@@ -85,6 +85,30 @@ const snippets: Array<{ name: string; mapping: string; input: Value; output: Val
     input: { name: 'ada' },
     output: { name: 'ada', age: -1 },
   },
+  {
+    name: 'special characters in paths',
+    mapping: 'root."foo.bar".baz = this."buz bev".fub',
+    input: { 'buz bev': { fub: 'hello' } },
+    output: { 'foo.bar': { baz: 'hello' } },
+  },
+  {
+    name: 'variables with methods',
+    mapping: 'let foo = "yep"\nlet bar = $foo.uppercase()\nroot.new_doc = $bar',
+    input: {},
+    output: { new_doc: 'YEP' },
+  },
+  {
+    name: 'deleting a field of a copy',
+    mapping: 'root = this\nroot.bar = deleted()',
+    input: { foo: 1, bar: 2 },
+    output: { foo: 1 },
+  },
+  {
+    name: 'structured metadata and the metadata object',
+    mapping: 'meta = deleted()\nmeta baz = {"something": "structured"}\nroot.meta_obj = @',
+    input: {},
+    output: { meta_obj: { kafka_topic: 'orders', kafka_key: 'k1' } },
+  },
 ];
 
 for (const s of snippets) {
@@ -102,4 +126,15 @@ test('interpolations from the batching document', () => {
   assert.equal(compileInterpolation('${! json("document.id") }').str(batch, 0), 'd1');
   const path = compileInterpolation('docs/${! meta("kafka_partition") }/${! count("snippet-files") }-${! timestamp_unix_nano() }.tar.gz').str(batch, 0);
   assert.match(path, /^docs\/3\/1-\d{18,}\.tar\.gz$/);
+});
+
+test('unstructured payloads: content() and string roots', () => {
+  const out = compileMapping('root = content().uppercase()').apply([new Message('hello world')], 0);
+  assert.equal(out?.text(), 'HELLO WORLD');
+});
+
+test('meta assignments: structured values, deletion of all', () => {
+  const msg = new Message('x', new Map<string, Value>([['a', '1']]));
+  const out = compileMapping('meta = deleted()\nmeta baz = {"something": "structured"}').apply([msg], 0);
+  assert.deepEqual([...(out?.metadata ?? [])], [['baz', { something: 'structured' }]]);
 });
