@@ -59,6 +59,14 @@ test('@input generator: one message per batch, distinct batch ids, then end of i
   assert.equal(end.batch.length, 0);
 });
 
+test('concurrent reads of a generator input take turns instead of failing', async (t) => {
+  const { client } = await startInput(t, 'numbers', { count: 4 });
+  await client.call('connect', {});
+  const reads = await Promise.all([0, 1, 2, 3].map(() => client.call('readBatch', {})));
+  assert.deepEqual(reads.map((r) => r.error), [undefined, undefined, undefined, undefined]);
+  assert.deepEqual(reads.map((r) => r.batch[0]!.text()).sort(), ['0', '1', '2', '3']);
+});
+
 test('@batch_input with a plain generator yields whole batches', async (t) => {
   const { client } = await startInput(t, 'pairs', { count: 2 });
   await client.call('connect', {});

@@ -6,7 +6,7 @@ import type { Value } from '../../src/core/value.js';
 import { ProcessorService } from '../../src/wire/index.js';
 import { waitFor } from '../helpers/poll.js';
 import { norm, normMessage, randomBatch, rng } from '../wire/proto-model.js';
-import { FIXTURES, rpcClient, spawnPlugin, untilAnswered, type PluginProcess, type RpcClient } from './python-plugin.js';
+import { FIXTURES, rpcClient, spawnPlugin, stderrMatches, untilAnswered, type PluginProcess, type RpcClient } from './python-plugin.js';
 
 const SCRIPT = join(FIXTURES, 'processor.py');
 
@@ -194,6 +194,25 @@ test('a hand-written Processor class: state kept across calls, close() runs on C
   assert.deepEqual(await plugin.exited, { code: 0, signal: null });
   assert.match(plugin.stderr(), /counter closed/);
   assertNoTraceback(plugin);
+});
+
+test('a repeated Init (the host retrying a slow constructor) gets the first answer, not a second component', async (t) => {
+  const plugin = await spawnPlugin(SCRIPT, ['slow-start']);
+  const client = rpcClient(ProcessorService, plugin.address);
+  t.after(async () => {
+    client.close();
+    await plugin.stop();
+  });
+  const config = { seconds: 0.5 };
+  const first = untilAnswered(plugin, () => client.call('init', { config }));
+  await stderrMatches(plugin, /constructing/);
+  const [a, b] = await Promise.all([first, client.call('init', { config })]);
+  assert.equal(a.error, undefined);
+  assert.deepEqual(b, a);
+  assert.equal(plugin.stderr().match(/constructing/g)?.length, 1);
+  // Another config does build anew.
+  await client.call('init', { config: { seconds: 0 } });
+  assert.equal(plugin.stderr().match(/constructing/g)?.length, 2);
 });
 
 function assertNoTraceback(plugin: PluginProcess): void {

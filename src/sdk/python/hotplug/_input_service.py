@@ -31,7 +31,7 @@ class InputService(ComponentService):
             "Close": (self.close, read_empty),
         }
 
-    async def init(self, config: Any, context: Any) -> bytes:
+    async def build(self, config: Any) -> bytes:
         try:
             made = await maybe_await(self._ctor(config))
         except Exception as e:

@@ -1,5 +1,6 @@
 """Inputs: the `Input` protocol and the `input` / `batch_input` decorators."""
 
+import asyncio
 from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
 
 from ._message import MessageBatch, Value
@@ -55,6 +56,8 @@ class _IteratorInput:
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
         self._iter: Any = None
+        # A generator cannot be resumed twice at once; concurrent reads take turns.
+        self._reading = asyncio.Lock()
 
     async def connect(self) -> None:
         if self._iter is None:
@@ -62,16 +65,17 @@ class _IteratorInput:
             self._iter = it if hasattr(it, "__anext__") else _AsyncOf(iter(it))
 
     async def read_batch(self) -> tuple[MessageBatch, AckFn]:
-        it = self._iter
-        if it is None:
-            raise NotConnectedError()
-        try:
-            batch = await it.__anext__()
-        except StopAsyncIteration:
-            raise EndOfInputError() from None
-        except BaseException:
-            self._iter = None
-            raise
+        async with self._reading:
+            it = self._iter
+            if it is None:
+                raise NotConnectedError()
+            try:
+                batch = await it.__anext__()
+            except StopAsyncIteration:
+                raise EndOfInputError() from None
+            except BaseException:
+                self._iter = None
+                raise
         return batch, _no_ack
 
     async def close(self) -> None:

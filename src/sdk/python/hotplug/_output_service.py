@@ -29,7 +29,7 @@ class OutputService(ComponentService):
             "Close": (self.close, read_empty),
         }
 
-    async def init(self, config: Any, context: Any) -> bytes:
+    async def build(self, config: Any) -> bytes:
         try:
             made = await maybe_await(self._ctor(config))
             if not isinstance(made, tuple):

@@ -34,7 +34,8 @@ class ProcessorService(ComponentService):
             "Close": (self.close, read_empty),
         }
 
-    async def init(self, config: Any, context: Any) -> bytes:
+    async def build(self, config: Any) -> bytes:
+        self._each = None
         try:
             self.component = await maybe_await(self._ctor(config))
         except Exception as e:

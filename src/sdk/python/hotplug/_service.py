@@ -12,6 +12,10 @@ Handler = Callable[[Any, Any], Any]
 class ComponentService:
     """Owns one component from Init to close.
 
+    Init runs the constructor once per distinct config: the host retries Init
+    until it gets an answer, so a retry that arrives after a slow constructor
+    finished gets the first answer again instead of building a second component.
+
     `close_component` is idempotent: the Close RPC and shutdown paths (SIGTERM,
     the host going away) share the first call's task, so the component's
     `close` runs exactly once. `on_close` tells the server a Close RPC came.
@@ -25,6 +29,26 @@ class ComponentService:
         self.component: Any = None
         self._closing: asyncio.Task[BaseException | None] | None = None
         self.on_close: Callable[[], None] = lambda: None
+        self._init_lock = asyncio.Lock()
+        self._init_answer: tuple[Any, bytes] | None = None  # (config, response)
+
+    async def build(self, config: Any) -> bytes:
+        """Constructs the component (setting `self.component`) and returns the Init response."""
+        raise NotImplementedError
+
+    async def init(self, config: Any, context: Any) -> bytes:
+        async with self._init_lock:
+            if self._init_answer is not None and self._init_answer[0] == config:
+                return self._init_answer[1]
+            old, self.component = self.component, None
+            if old is not None and hasattr(old, "close"):
+                try:  # re-initialised with another config: the old component goes
+                    await maybe_await(old.close())
+                except Exception:
+                    log.warning("closing the previous %s failed", self.kind, exc_info=True)
+            answer = await self.build(config)
+            self._init_answer = (config, answer)
+            return answer
 
     def methods(self) -> dict[str, tuple[Handler, Callable[[bytes], Any]]]:
         """Method name -> (async handler(request, context) returning response bytes, request deserializer)."""
