@@ -80,6 +80,20 @@ test('a plugin started without the socket address explains how to run it', async
   assert.match(err, /hotplug dev/);
 });
 
+test('a plugin that cannot listen on its address exits and says why', async () => {
+  const address = 'unix:/nonexistent-hotplug-dir/plugin.sock';
+  const child = spawn(PYTHON, [SCRIPT, 'config'], {
+    env: { PYTHONPATH: SDK_PATH, PATH: process.env.PATH ?? '', REDPANDA_CONNECT_PLUGIN_ADDRESS: address },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 1);
+  assert.match(err, /cannot listen on unix:\/nonexistent-hotplug-dir\/plugin\.sock/);
+  assert.doesNotMatch(err, /Traceback/);
+});
+
 test('a plugin whose stdin is /dev/null (how other hosts start plugins) keeps serving', async (t) => {
   const plugin = await spawnPlugin(SCRIPT, ['official'], {}, 'ignore');
   const client = rpcClient(ProcessorService, plugin.address);

@@ -123,7 +123,12 @@ async def serve(service: ComponentService) -> None:
         for name, (handler, read) in service.methods().items()
     }
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(service.service_name, handlers),))
-    server.add_insecure_port(addr)
+    try:
+        bound = server.add_insecure_port(addr)
+    except RuntimeError:
+        bound = 0
+    if not bound:  # older grpcio returns 0, newer raises
+        sys.exit(f"hotplug plugin: cannot listen on {addr} (does its directory exist and is it writable?)")
     await server.start()
     log.debug("%s listening on %s", service.kind, addr)
 
