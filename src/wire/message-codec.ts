@@ -2,7 +2,8 @@ import { Message, type Batch } from '../core/message.js';
 import type { Value } from '../core/value.js';
 import type { Reader } from './reader.js';
 import { type Lengths, type Writer, varintSize, utf8Length } from './writer.js';
-import { sizeValue, writeValue, sizeEntry, writeEntry, readValue, readEntry } from './value-codec.js';
+import { sizeValue, writeValue, sizeEntry, writeEntry } from './value-encode.js';
+import { readValue, readEntry } from './value-decode.js';
 import { readError } from './error-codec.js';
 
 /*
