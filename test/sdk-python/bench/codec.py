@@ -58,7 +58,7 @@ def desc_decode(data: bytes) -> list[Message]:
     out = []
     for m in req.batch.messages:
         payload = m.bytes if m.WhichOneof("payload") == "bytes" else value_from_proto(m.structured)
-        md = {k: value_from_proto(v) for k, v in m.metadata.fields.items()}
+        md = {k: value_from_proto(v) for k, v in m.metadata.fields.items()} if m.HasField("metadata") else {}
         out.append(Message(payload, md))
     return out
 
