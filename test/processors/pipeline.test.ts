@@ -189,3 +189,13 @@ test('sync_response after archive answers every merged request with the archive'
     assert.deepEqual(items, [1, 2, 3]);
   }
 });
+
+test('a runtime failure flags the message, catch answers it, and the stream keeps serving', async (t) => {
+  const { url } = await run(t, 'bad-input.yaml');
+  const bad = await fetch(url('/unpack'), { method: 'POST', body: 'plain text' });
+  assert.equal(bad.status, 200);
+  assert.match(await bad.text(), /^not gzip: decompress gzip: /);
+  const good = await fetch(url('/unpack'), { method: 'POST', body: gzipSync('hello') });
+  assert.equal(good.status, 200);
+  assert.equal(await good.text(), 'hello');
+});
