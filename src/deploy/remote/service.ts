@@ -81,8 +81,9 @@ class SystemdManager implements ServiceManager {
   }
 
   logTail(_release: string, lines: number): string {
-    const since = this.since.toISOString().replace('T', ' ').slice(0, 19);
-    return run('journalctl', ['-u', this.unit, '--since', since, '-n', String(lines), '--no-pager', '-o', 'cat', '--utc']).out;
+    // `@epoch` is time-zone proof, unlike a formatted date (read in the VM's local time).
+    const since = `@${Math.floor(this.since.getTime() / 1000)}`;
+    return run('journalctl', ['-u', this.unit, '--since', since, '-n', String(lines), '--no-pager', '-o', 'cat']).out;
   }
 }
 
