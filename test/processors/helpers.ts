@@ -1,6 +1,6 @@
 import { Message, createSilentLogger, type Logger, type Value, type Batch, type BuildContext, type ComponentConf, type Processor, type ProcessorDef } from '../../src/core/index.js';
 import { batchProcessorDefs } from '../../src/pipeline/processors/index.js';
-import type { InterpolationLike, MappingLike, QueryLike } from '../../src/pipeline/processors/expr.js';
+import type { Interpolation, Mapping, Query } from '../../src/expr/index.js';
 
 /**
  * Pure-unit scaffolding: hand-built ComponentConf objects (as the config
@@ -113,15 +113,16 @@ export function textsOf(batches: Batch[]): string[][] {
   return batches.map((b) => b.map((m) => m.text()));
 }
 
-export function query(fn: (batch: Batch, index: number) => Value): QueryLike {
+export function query(fn: (batch: Batch, index: number) => Value): Query {
   return { evaluate: fn };
 }
 
-export function interp(fn: (batch: Batch, index: number) => string): InterpolationLike {
-  return { str: fn };
+/** An interpolation from a plain function, for cases a real expression cannot stage (a throw on one message). */
+export function interp(fn: (batch: Batch, index: number) => string): Interpolation {
+  return { isStatic: false, str: fn, bytes: (b, i) => Buffer.from(fn(b, i)) };
 }
 
-export function mapping(fn: (batch: Batch, index: number) => Message | null): MappingLike {
+export function mapping(fn: (batch: Batch, index: number) => Message | null): Mapping {
   return { apply: fn };
 }
 

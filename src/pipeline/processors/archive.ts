@@ -1,5 +1,6 @@
 import { textEncoder, type Batch, type Message, type ProcessorDef, type Value } from '../../core/index.js';
-import { flag, render, type InterpolatedField } from './expr.js';
+import { interpolate, type Interpolated } from '../expr.js';
+import { flag } from './expr.js';
 import { writeTar, type ArchiveEntry } from './formats/tar.js';
 import { writeZip } from './formats/zip.js';
 import { mergedMessage } from './merge.js';
@@ -9,7 +10,7 @@ type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
 
 interface ArchiveConf {
   format: ArchiveFormat;
-  path?: InterpolatedField;
+  path?: Interpolated;
 }
 
 const NEWLINE = textEncoder.encode('\n');
@@ -34,7 +35,7 @@ export const archiveDef: ProcessorDef = {
   build(conf) {
     const { format, path = '' } = conf.config as ArchiveConf;
     const entries = (batch: Batch): ArchiveEntry[] =>
-      batch.map((m, i) => ({ name: render(path, batch, i) || `part_${i}`, data: m.bytes() }));
+      batch.map((m, i) => ({ name: interpolate(path, batch, i) || `part_${i}`, data: m.bytes() }));
     const make: Record<ArchiveFormat, (batch: Batch) => Promise<Message>> = {
       lines: async (b) => mergedMessage(b, joinBytes(b.map((m) => m.bytes()), NEWLINE)),
       concatenate: async (b) => mergedMessage(b, joinBytes(b.map((m) => m.bytes()))),

@@ -1,5 +1,6 @@
 import type { Batch, ProcessorDef } from '../../core/index.js';
-import { flag, render, type InterpolatedField } from './expr.js';
+import { interpolate, type Interpolated } from '../expr.js';
+import { flag } from './expr.js';
 
 /**
  * Splits a batch into one batch per distinct `value` (an interpolated string
@@ -15,7 +16,7 @@ export const groupByValueDef: ProcessorDef = {
     fields: [{ name: 'value', type: 'string', interpolated: true, description: 'The value to group by, e.g. ${! meta("key") }.' }],
   },
   build(conf) {
-    const { value } = conf.config as { value: InterpolatedField };
+    const { value } = conf.config as { value: Interpolated };
     return {
       async processBatch(batch) {
         const groups = new Map<string, Batch>();
@@ -23,7 +24,7 @@ export const groupByValueDef: ProcessorDef = {
         batch.forEach((msg, i) => {
           let key: string;
           try {
-            key = render(value, batch, i);
+            key = interpolate(value, batch, i);
           } catch (err) {
             flag(msg, err);
             failed.push(msg);

@@ -1,9 +1,10 @@
 import type { Batch, ComponentConf, Processor, ProcessorDef } from '../../core/index.js';
 import { closeAll, onceClose, runAll } from './exec.js';
-import { checkBool, flag, type QueryLike } from './expr.js';
+import type { Query } from '../../expr/index.js';
+import { checkBool, flag } from './expr.js';
 
 interface GroupConf {
-  check: QueryLike;
+  check: Query;
   processors: ComponentConf[];
 }
 

@@ -1,5 +1,6 @@
 import { errorMessage, isStruct, type ProcessorDef } from '../../core/index.js';
-import { render, type InterpolatedField, type MappingLike } from './expr.js';
+import type { Mapping } from '../../expr/index.js';
+import { interpolate, type Interpolated } from '../expr.js';
 
 const LEVELS = ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'ALL', 'NONE'] as const;
 type Level = (typeof LEVELS)[number];
@@ -15,8 +16,8 @@ const PINO_LEVEL: Record<Exclude<Level, 'NONE'>, 'fatal' | 'error' | 'warn' | 'i
 
 interface LogConf {
   level: Level;
-  message: InterpolatedField;
-  fields_mapping?: MappingLike;
+  message: Interpolated;
+  fields_mapping?: Mapping;
 }
 
 /**
@@ -48,7 +49,7 @@ export const logDef: ProcessorDef = {
           let text: string;
           let fields: Record<string, unknown> = {};
           try {
-            text = render(c.message, batch, i);
+            text = interpolate(c.message, batch, i);
             if (c.fields_mapping) {
               const v = c.fields_mapping.apply(batch, i)?.structured();
               if (isStruct(v)) fields = v;

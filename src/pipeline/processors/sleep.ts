@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseDuration, type ProcessorDef } from '../../core/index.js';
-import { flag, render, type InterpolatedField } from './expr.js';
+import { interpolate, type Interpolated } from '../expr.js';
+import { flag } from './expr.js';
 import { onceClose } from './exec.js';
 
 /**
@@ -16,14 +17,14 @@ export const sleepDef: ProcessorDef = {
     fields: [{ name: 'duration', type: 'string', interpolated: true, description: 'How long to sleep, e.g. 100ms or ${! meta("delay") }.' }],
   },
   build(conf) {
-    const { duration } = conf.config as { duration: InterpolatedField };
+    const { duration } = conf.config as { duration: Interpolated };
     const closing = new AbortController();
     return {
       async processBatch(batch) {
         for (const [i, msg] of batch.entries()) {
           let ms: number | undefined;
           try {
-            const text = render(duration, batch, i);
+            const text = interpolate(duration, batch, i);
             ms = parseDuration(text);
             if (ms === undefined) throw new Error(`sleep: ${JSON.stringify(text)} is not a duration (e.g. 100ms, 1.5s)`);
           } catch (err) {

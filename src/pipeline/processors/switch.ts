@@ -1,9 +1,10 @@
 import type { ComponentConf, Message, Processor, ProcessorDef } from '../../core/index.js';
 import { closeAll, onceClose, runAll } from './exec.js';
-import { checkBool, flag, type QueryLike } from './expr.js';
+import type { Query } from '../../expr/index.js';
+import { checkBool, flag } from './expr.js';
 
 interface CaseConf {
-  check?: QueryLike;
+  check?: Query;
   processors: ComponentConf[];
   fallthrough: boolean;
 }

@@ -1,10 +1,11 @@
 import type { Batch, ComponentConf, ProcessorDef, SpecProblem } from '../../core/index.js';
 import { closeAll, onceClose, runAll } from './exec.js';
-import { checkBool, type QueryLike } from './expr.js';
+import type { Query } from '../../expr/index.js';
+import { checkBool } from './expr.js';
 import { nonNegative } from './checks.js';
 
 interface WhileConf {
-  check?: QueryLike;
+  check?: Query;
   max_loops: number;
   at_least_once: boolean;
   processors: ComponentConf[];
