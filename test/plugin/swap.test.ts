@@ -62,3 +62,19 @@ test('input swap: acks for batches read before the swap go to the process that i
   await until('old input process closed once its ack was in', () => !alive(oldPid as number));
   assert.ok(existsSync(log));
 });
+
+test('output swap: sends after the swap reach the new process, which was connected first', async (t) => {
+  const log = join(tempDir(t), 'sent.log');
+  const { rt } = testRuntime(t);
+  const out = rt.output(fixtureManifest('output', 'ok', `--log=${log}`), {});
+  await out.connect(signal);
+  await out.writeBatch([new Message('before')]);
+  await out.swap(fixtureManifest('output', 'ok', '--max-in-flight=9', `--log=${log}`));
+  assert.equal(out.maxInFlight, 9, 'the new Init response is in effect');
+  await out.writeBatch([new Message('after')]);
+  const [before, after] = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' '));
+  assert.equal(before?.[1], 'before');
+  assert.equal(after?.[1], 'after');
+  assert.notEqual(before?.[0], after?.[0]);
+  await until('old output process closed', () => !alive(Number(before?.[0])));
+});
