@@ -128,7 +128,8 @@ export function input<C = Config>(source: InputSource<C>, options: InputOptions<
           return { error: toWireError(err) };
         }
       },
-      readBatch: () => read(),
+      // An ack function that threw on an empty batch is the only way read() can reject.
+      readBatch: () => read().catch((err: unknown) => failed(toWireError(err))),
       ack: async (req) => {
         const p = pending.get(req.batchId);
         if (p === undefined) return {};

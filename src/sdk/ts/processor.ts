@@ -56,7 +56,7 @@ const service = {
   processBatch: { ...ProcessorService.processBatch, responseSerialize: codecs.processBatchResponse.encodeTransient },
 };
 
-function serveProcessor<C>(life: Lifecycle<C>, perMessage: boolean, process: Process): Plugin {
+function serveProcessor<C>(life: Lifecycle<C>, perMessage: boolean, run: Process): Plugin {
   const failed = (err: unknown): ProcessBatchResponse => ({ batches: [], error: toWireError(err) });
   return servePlugin(
     service,
@@ -69,7 +69,7 @@ function serveProcessor<C>(life: Lifecycle<C>, perMessage: boolean, process: Pro
       processBatch: (req) => {
         let out: Message[][] | Promise<Message[][]>;
         try {
-          out = process(req.batch, req.perMessageResults === true);
+          out = run(req.batch, req.perMessageResults === true);
         } catch (err) {
           return failed(err);
         }
