@@ -3,15 +3,32 @@
  * the new generation) over 20 edits under load, and failed requests, for
  * `hotplug dev` with a TS and a Python plugin, next to `node --watch` on an
  * equivalent plain node:http server. Load comes from a separate process.
+ * Edits write the file in place (as VS Code does), for both.
  */
+import { cpus } from 'node:os';
+import { measureHotplugDev } from './reload-hotplug.js';
 import { measureNodeWatch } from './reload-node-watch.js';
 import { percentile, printTable } from './reload-measure.js';
 
 const EDITS = Number(process.env['EDITS'] ?? 20);
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 8);
 
-const rows: string[][] = [['target', 'edits', 'p50 ms', 'max ms', 'failed requests', 'ok requests']];
+const row = (name: string, lat: number[], failed: number, ok: number): string[] => [
+  name,
+  String(lat.length),
+  percentile(lat, 50).toFixed(0),
+  Math.max(...lat).toFixed(0),
+  String(failed),
+  String(ok),
+];
+
+const hp = await measureHotplugDev(EDITS, CONCURRENCY);
 const watch = await measureNodeWatch(EDITS, CONCURRENCY);
-rows.push(['node --watch (plain node:http)', String(EDITS), percentile(watch.latenciesMs, 50).toFixed(0), Math.max(...watch.latenciesMs).toFixed(0), String(watch.failedDuring), String(watch.ok)]);
-console.log(`\nbench:reload — ${EDITS} edits each, ${CONCURRENCY} concurrent clients, load in a separate process\n`);
-printTable(rows);
+console.log(`\nbench:reload — ${EDITS} edits each, ${CONCURRENCY} concurrent clients (load in a separate process), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+printTable([
+  ['target', 'edits', 'p50 ms', 'max ms', 'failed requests', 'ok requests'],
+  row('hotplug dev, TS plugin', hp.ts.latenciesMs, hp.ts.failedDuring, hp.ok),
+  row('hotplug dev, Python plugin', hp.py.latenciesMs, hp.py.failedDuring, hp.ok),
+  row('node --watch, plain node:http', watch.latenciesMs, watch.failedDuring, watch.ok),
+]);
+console.log(`\nhotplug dev: ${hp.failed} failed of ${hp.ok + hp.failed} requests in the whole run`);
