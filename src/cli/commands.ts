@@ -3,7 +3,8 @@ import { devCommand } from './commands/dev.js';
 import { lintCommand } from './commands/lint.js';
 import { newCommand } from './commands/new.js';
 import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
 import { testCommand } from './commands/test.js';
 
 /** Every command, in the order `hotplug --help` lists them. */
-export const commands: Command[] = [devCommand, runCommand, lintCommand, newCommand, testCommand];
+export const commands: Command[] = [devCommand, runCommand, lintCommand, newCommand, testCommand, schemaCommand];
