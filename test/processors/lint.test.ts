@@ -108,3 +108,10 @@ test('split: byte_size under the default size of 1 warns that it does nothing', 
   assert.match(formatDiagnostic(warning!), /^\/f\/pipe\.yaml:6:20: warning: byte_size has no effect while size is 1/);
   assert.deepEqual(load('    - split:\n        size: 0\n        byte_size: 10').diagnostics, []);
 });
+
+test('sleep: a constant duration that does not parse is a lint error; an interpolated one is checked per message', () => {
+  const [bad] = errors('    - sleep:\n        duration: 5 seconds');
+  assert.match(bad!, /^\/f\/pipe\.yaml:6:19: "5 seconds" is not a duration/);
+  assert.deepEqual(errors('    - sleep:\n        duration: ${! meta("d") }'), []);
+  assert.deepEqual(errors('    - sleep:\n        duration: 1.5s'), []);
+});

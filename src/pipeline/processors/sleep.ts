@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseDuration, type ProcessorDef } from '../../core/index.js';
-import { interpolate, type Interpolated } from '../expr.js';
+import { parseDuration, type ProcessorDef, type SpecProblem } from '../../core/index.js';
+import { interpolate, isStatic, type Interpolated } from '../expr.js';
 import { flag } from './expr.js';
 import { onceClose } from './exec.js';
 
@@ -15,6 +15,7 @@ export const sleepDef: ProcessorDef = {
     kind: 'processor',
     summary: 'Sleeps for a duration per message.',
     fields: [{ name: 'duration', type: 'string', interpolated: true, description: 'How long to sleep, e.g. 100ms or ${! meta("delay") }.' }],
+    lint: constantDuration,
   },
   build(conf) {
     const { duration } = conf.config as { duration: Interpolated };
@@ -40,3 +41,12 @@ export const sleepDef: ProcessorDef = {
     };
   },
 };
+
+/** A duration without expressions is known at load, so a typo in it is a lint error. */
+function constantDuration(config: unknown): SpecProblem[] {
+  const { duration } = config as { duration: Interpolated };
+  if (!isStatic(duration)) return [];
+  const text = interpolate(duration, [], 0);
+  if (parseDuration(text) !== undefined) return [];
+  return [{ severity: 'error', path: 'duration', message: `${JSON.stringify(text)} is not a duration`, hint: 'write a number with a unit, e.g. 100ms, 1.5s or 2m' }];
+}
