@@ -142,3 +142,11 @@ test('compression: payloads past the inline limit (thread pool path) round-trip 
   const [entry] = await readZip(await writeZip([{ name: 'big.bin', data: Buffer.concat([big, Buffer.alloc(INLINE_LIMIT)]) }]));
   assert.ok(Buffer.from(entry!.data).equals(Buffer.concat([big, Buffer.alloc(INLINE_LIMIT)])));
 });
+
+test('zip: the members of one archive may not add up past the size budget (zip bombs)', async () => {
+  const zeros = Buffer.alloc(4096);
+  const z = await writeZip([{ name: 'a', data: zeros }, { name: 'b', data: zeros }, { name: 'c', data: zeros }]);
+  assert.ok(z.byteLength < 1024, 'zeros compress well');
+  assert.equal((await readZip(z, 3 * 4096)).length, 3);
+  await assert.rejects(readZip(z, 2 * 4096 + 100), /add up to more than 8292 bytes/);
+});

@@ -1,7 +1,6 @@
 import type { Batch, Message, ProcessorDef } from '../../core/index.js';
 import { flag } from './expr.js';
 import { withPayload } from './merge.js';
-import { MAX_DECOMPRESSED_BYTES } from './formats/compression.js';
 import { readTar, type ArchiveEntry } from './formats/tar.js';
 import { readZip } from './formats/zip.js';
 
@@ -44,7 +43,7 @@ export const unarchiveDef: ProcessorDef = {
         });
       },
       tar: async (msg) => files(msg, readTar(msg.bytes())),
-      zip: async (msg) => files(msg, await readZip(msg.bytes(), MAX_DECOMPRESSED_BYTES)),
+      zip: async (msg) => files(msg, await readZip(msg.bytes())),
     };
     return {
       async processBatch(batch) {

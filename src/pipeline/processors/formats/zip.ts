@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { compress, decompress } from './compression.js';
+import { MAX_DECOMPRESSED_BYTES, compress, decompress } from './compression.js';
 import type { ArchiveEntry } from './tar.js';
 
 /**
@@ -88,8 +88,12 @@ function writeCommon(b: Buffer, at: number, f: CommonFields): void {
   b.writeUInt16LE(0, at + 22);
 }
 
-/** Reads every file entry (directories are skipped), in central directory order. */
-export async function readZip(archive: Uint8Array, maxOutputLength?: number): Promise<ArchiveEntry[]> {
+/**
+ * Reads every file entry (directories are skipped), in central directory
+ * order. `maxTotal` bounds the sum of the members' sizes (zip bombs).
+ */
+export async function readZip(archive: Uint8Array, maxTotal = MAX_DECOMPRESSED_BYTES): Promise<ArchiveEntry[]> {
+  let budget = maxTotal;
   const b = Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength);
   const endAt = findEnd(b);
   const count = b.readUInt16LE(endAt + 10);
@@ -114,12 +118,14 @@ export async function readZip(archive: Uint8Array, maxOutputLength?: number): Pr
     if (localAt + 30 > b.byteLength || b.readUInt32LE(localAt) !== LOCAL_SIG) throw new Error(`zip: local header of ${name} is damaged`);
     const dataAt = localAt + 30 + b.readUInt16LE(localAt + 26) + b.readUInt16LE(localAt + 28);
     if (dataAt + csize > b.byteLength) throw new Error(`zip: entry ${name} is truncated`);
+    if (usize > budget) throw new Error(`zip: members add up to more than ${maxTotal} bytes`);
     const body = b.subarray(dataAt, dataAt + csize);
     let data: Uint8Array;
     if (method === STORED) data = Uint8Array.from(body);
-    else if (method === DEFLATED) data = await decompress('flate', body, maxOutputLength);
+    else if (method === DEFLATED) data = await decompress('flate', body, Math.max(1, budget));
     else throw new Error(`zip: entry ${name} uses compression method ${method}; only stored and deflate are supported`);
     if (data.byteLength !== usize || crc32(data) !== crc) throw new Error(`zip: entry ${name} fails its CRC-32 check`);
+    budget -= data.byteLength;
     out.push({ name, data });
   }
   return out;
