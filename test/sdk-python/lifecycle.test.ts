@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
 import { ProcessorService } from '../../src/wire/index.js';
+import { waitFor } from '../helpers/poll.js';
 import { FIXTURES, PYTHON, SDK_PATH, rpcClient, spawnPlugin, stderrMatches, untilAnswered } from './python-plugin.js';
 
 const SCRIPT = join(FIXTURES, 'processor.py');
@@ -64,9 +65,9 @@ test('async per-message functions run concurrently within a batch and keep order
     res.batches.map((b) => b[0]!.text()),
     batch.map((m) => m.text()),
   );
-  // Every message started before the first one finished.
+  // Every message started before the first one finished. (stderr can trail the gRPC answer: wait for it.)
+  await waitFor(() => plugin.stderr().match(/processed/g)?.length === 20, { what: '20 processed lines' });
   const log = plugin.stderr();
-  assert.equal(log.match(/processed/g)?.length, 20);
   assert.equal(log.slice(0, log.indexOf('processed')).match(/start m\d+/g)?.length, 20);
 });
 

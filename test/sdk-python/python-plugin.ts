@@ -52,7 +52,7 @@ export interface PluginProcess {
   readonly address: string;
   /** Everything the plugin wrote to stderr so far. */
   stderr(): string;
-  /** Resolves when the process has exited. */
+  /** Resolves when the process has exited and its output is drained. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Kills the process group if still running and removes the socket dir. Idempotent. */
   stop(): Promise<void>;
@@ -77,8 +77,9 @@ export async function spawnPlugin(
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   child.stdout!.resume();
+  // 'close' (not 'exit'): it comes after stdout/stderr are drained, so stderr() is complete.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
   let stopping: Promise<void> | undefined;
   return {
@@ -95,8 +96,8 @@ export async function spawnPlugin(
           } catch {
             // already gone
           }
-          await exited;
         }
+        await exited;
         await rm(dir, { recursive: true, force: true });
       })();
       return stopping;
