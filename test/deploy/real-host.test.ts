@@ -46,7 +46,7 @@ test('a bundle of the real host serves TS and Python plugins from ./start with t
   assert.match(child.output(), /"level":30/, 'production mode logs JSON lines');
 
   // A clean stop leaves nothing of the release behind (plugins included).
-  assert.ok(processesOf(release).length >= 3, 'the host and both plugins run from the release');
+  await poll('the host and both plugins to run from the release', () => (processesOf(release).length >= 3 ? true : undefined), 15_000);
   await killGroup(child);
   await poll('every process of the release to exit', () => (processesOf(release).length === 0 ? true : undefined), 15_000);
 });
@@ -68,8 +68,9 @@ test('deploy the real host over ssh: it serves, a second deploy leaves nothing o
     throw new Error(`${err.message}\n--- steps ---\n${steps.join('\n')}`);
   });
   assert.equal((await post(`${first.url}shout`, 'deployed')).body, 'DEPLOYED!');
+  assert.equal((await post(`${first.url}reverse`, 'deployed')).body, 'deyolped');
   const firstRelease = join(remoteDir, 'releases', first.release);
-  assert.ok(processesOf(firstRelease).length >= 3, 'the host and both plugins run from the first release');
+  await poll('the host and both plugins to run from the first release', () => (processesOf(firstRelease).length >= 3 ? true : undefined), 15_000);
 
   // Replacing it leaves no process of the first release: not the host, not its TS or Python plugin.
   const second = await deploy({ ...base, bundle: good.file });
