@@ -79,23 +79,26 @@ interface HeaderFields {
   mtime: number;
 }
 
-/** Writes a ustar header into the (zeroed) block at `at` of `out`. */
-function writeHeader(out: Buffer, at: number, f: HeaderFields): void {
-  const h = out.subarray(at, at + BLOCK);
-  writeString(h, 0, 100, f.name);
-  writeOctal(h, 100, 8, 0o644);
-  writeOctal(h, 108, 8, 0);
-  writeOctal(h, 116, 8, 0);
-  writeOctal(h, 124, 12, f.size);
-  writeOctal(h, 136, 12, f.mtime);
-  h.fill(0x20, 148, 156);
-  h[156] = f.type.charCodeAt(0);
-  writeString(h, 257, 6, 'ustar');
-  writeString(h, 263, 2, '00');
-  if (f.prefix) writeString(h, 345, 155, f.prefix);
+/**
+ * Writes a ustar header into the (zeroed) block at `at` of `out`. Every text
+ * here is ASCII (other names travel in PAX records), so it is written byte by
+ * byte: per-field Buffer calls cost more than the whole header.
+ */
+function writeHeader(out: Uint8Array, at: number, f: HeaderFields): void {
+  writeAscii(out, at, 100, f.name);
+  writeOctal(out, at + 100, 8, 0o644);
+  writeOctal(out, at + 108, 8, 0);
+  writeOctal(out, at + 116, 8, 0);
+  writeOctal(out, at + 124, 12, f.size);
+  writeOctal(out, at + 136, 12, f.mtime);
+  writeAscii(out, at + 148, 8, '        ');
+  out[at + 156] = f.type.charCodeAt(0);
+  writeAscii(out, at + 257, 6, 'ustar');
+  writeAscii(out, at + 263, 2, '00');
+  if (f.prefix) writeAscii(out, at + 345, 155, f.prefix);
   let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += h[i] as number;
-  writeString(h, 148, 8, sum.toString(8).padStart(6, '0') + '\0 ');
+  for (let i = at; i < at + BLOCK; i++) sum += out[i] as number;
+  writeAscii(out, at + 148, 8, sum.toString(8).padStart(6, '0') + '\0 ');
 }
 
 /** ustar's name/prefix split, or undefined when the name needs a PAX record. */
@@ -141,12 +144,13 @@ function parsePax(data: Uint8Array): Map<string, string> {
   return out;
 }
 
-function writeString(h: Buffer, at: number, len: number, s: string): void {
-  h.write(s, at, len, 'utf8');
+function writeAscii(out: Uint8Array, at: number, len: number, s: string): void {
+  const n = Math.min(len, s.length);
+  for (let i = 0; i < n; i++) out[at + i] = s.charCodeAt(i);
 }
 
-function writeOctal(h: Buffer, at: number, len: number, n: number): void {
-  writeString(h, at, len, n.toString(8).padStart(len - 1, '0') + '\0');
+function writeOctal(out: Uint8Array, at: number, len: number, n: number): void {
+  writeAscii(out, at, len, n.toString(8).padStart(len - 1, '0') + '\0');
 }
 
 function readString(h: Uint8Array, at: number, len: number): string {
