@@ -238,6 +238,8 @@ export class Host {
    * routes over in one step, then drains the old one (intake stopped,
    * batch policies flushed through processors and output, components closed).
    * On any error before the swap the old stream keeps serving and this rejects.
+   * When `conf.id` differs from `id` (a renamed pipeline file), the stream
+   * moves to the new id with its routes, in the same single step.
    * Resolves once the old generation has stopped.
    */
   async replaceStream(id: string, conf: StreamConf): Promise<void> {
@@ -246,18 +248,23 @@ export class Host {
       this.addStream(conf);
       return;
     }
+    // A renamed pipeline file replaces its old stream under the new id.
+    if (conf.id !== id && this.live.has(conf.id)) throw new HotplugError(ErrorCode.InvalidValue, `stream ${conf.id} already exists`);
     const built = buildStream(conf, this.buildEnv());
     this.server.checkRoutes(id, built.routes);
     try {
-      await withTimeout(built.stream.start(), this.opts.startTimeoutMs ?? 30_000, `stream ${id} did not connect`);
+      await withTimeout(built.stream.start(), this.opts.startTimeoutMs ?? 30_000, `stream ${conf.id} did not connect`);
     } catch (err) {
       await built.stream.stop();
       throw err;
     }
-    this.server.setRoutes(id, built.routes);
-    this.live.set(id, { conf, ...built });
+    this.server.moveRoutes(id, conf.id, built.routes);
+    this.live.delete(id);
+    this.live.set(conf.id, { conf, ...built });
     this.broken.delete(id);
+    this.broken.delete(conf.id);
     await this.retire(old.stream);
+    if (conf.id !== id) this.metrics.forget('stream', id);
   }
 
   /** Unmounts a stream's routes (they answer 404 from now on) and drains it. */

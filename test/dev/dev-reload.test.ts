@@ -98,6 +98,9 @@ test('hotplug dev reloads plugins and pipelines under load without failing a req
   const renamedAt = performance.timeOrigin + performance.now();
   await waitFor(() => /py-renamed/.test(dev.stderr()), { timeoutMs: 30_000, what: 'the rename reloaded' });
   await waitFor(() => load.events.some((e) => e.url === url('/py') && e.t > renamedAt + 300) || load.errors.length > 0, { what: 'responses after the rename' });
+  // ...and the renamed file is the stream from now on.
+  saveAtomically(join(dir, 'py-renamed.yaml'), httpStream('/py', '    - greet_py: {}\n    - mapping: root = content().string() + "|renamed"'));
+  await seen('/py', '|renamed');
 
   const summary = await load.stop();
   assert.deepEqual(load.errors, [], 'no request may fail during reloads');

@@ -59,6 +59,11 @@ export class HttpServer {
     this.table = this.table.with(owner, routes);
   }
 
+  /** Hands `from`'s routes over to `to` (a renamed stream) in one step: no request sees neither. */
+  moveRoutes(from: string, to: string, routes: readonly Route[]): void {
+    this.table = this.table.with(from, []).with(to, routes);
+  }
+
   /** Checks routes against every other owner's without mounting them. */
   checkRoutes(owner: string, routes: readonly Route[]): void {
     this.table.with(owner, routes);
