@@ -92,7 +92,10 @@ def _watch_stdin(on_eof: Any) -> None:
                 pass
         except OSError:
             pass
-        on_eof()
+        try:
+            on_eof()
+        except RuntimeError:  # the event loop is closed: the plugin is exiting anyway
+            return
         # The graceful path runs on the event loop; if plugin code blocks the loop
         # it never gets there, so this thread ends the process itself.
         time.sleep(HOST_GONE_DEADLINE)
