@@ -1,3 +1,4 @@
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -39,12 +40,31 @@ export async function compileTsPlugin(entry: string, outDir: string, repoRoot: s
     });
     const out = Object.keys(result.metafile.outputs).find((f) => f.endsWith('.mjs'));
     if (!out) throw new Error('esbuild produced no output');
+    pruneOldOutputs(outDir, resolve(out), KEEP_OUTPUTS);
     return resolve(out);
   } catch (err) {
     throw new HotplugError(ErrorCode.PluginCompile, `cannot compile ${entry}:\n${formatEsbuildError(err)}`, {
       hint: 'fix the TypeScript error above; the plugin is compiled with esbuild (types are not checked)',
       cause: err,
     });
+  }
+}
+
+/**
+ * Every save in dev mode compiles a new file; keep the newest few (an older
+ * generation may still restart from its file while it drains) and drop the rest.
+ */
+const KEEP_OUTPUTS = 5;
+
+function pruneOldOutputs(dir: string, current: string, keep: number): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.mjs') && join(dir, f) !== current)
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { f } of files.slice(keep - 1)) rmSync(join(dir, f), { force: true });
+  } catch {
+    // a cache: failing to tidy it is harmless
   }
 }
 

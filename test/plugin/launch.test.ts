@@ -59,3 +59,14 @@ test('a python plugin finds the in-repo SDK on PYTHONPATH', async (t) => {
   const [out] = await p.processBatch([new Message('ok')]);
   assert.equal(out?.[0]?.text(), 'ok');
 });
+
+test('the compile cache keeps only the newest outputs', async (t) => {
+  const dir = tempDir(t);
+  const out = join(dir, 'out');
+  for (let i = 0; i < 8; i++) {
+    writeFileSync(join(dir, 'p.ts'), `export const v = ${i};\n`);
+    await compileTsPlugin(join(dir, 'p.ts'), out, repoRoot);
+  }
+  const { readdirSync } = await import('node:fs');
+  assert.equal(readdirSync(out).filter((f) => f.endsWith('.mjs')).length, 5);
+});
