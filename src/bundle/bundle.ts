@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,9 @@ export async function bundle(opts: BundleOptions): Promise<BundleResult> {
   if (!existsSync(hostEntry)) {
     throw new HotplugError(ErrorCode.Bundle, `the host's entry ${hostEntry} does not exist`, { hint: 'run hotplug bundle from a complete hotplug checkout' });
   }
-  const sources = await collectFunctions(functionsDir);
+  // A bundle written into the dir it bundles must not end up inside the next one.
+  const outReal = join(await realpath(dirname(out)).catch(() => dirname(out)), basename(out));
+  const sources = (await collectFunctions(functionsDir)).filter((f) => f.abs !== outReal);
   const diagnostics = opts.check?.(functionsDir) ?? [];
   if (diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(diagnostics);
   const plans = await planPlugins(sources, functionsDir);

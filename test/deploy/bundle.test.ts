@@ -40,6 +40,15 @@ test('bundle ships the host, precompiled TS plugins, Python plugins and the SDK,
   assert.ok(manifest.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256) && f.size >= 0));
 });
 
+test('a bundle written into its own functions dir does not end up in the next one', async (t) => {
+  const functions = await functionsCopy(t, standInFunctions);
+  const out = join(functions, 'app.tar.gz');
+  const one = await bundle({ dir: functions, out, repoRoot, hostEntry: standInHost });
+  const two = await bundle({ dir: functions, out, repoRoot, hostEntry: standInHost });
+  assert.ok(!two.manifest.files.some((f) => f.path.endsWith('.tar.gz')));
+  assert.equal(two.manifest.digest, one.manifest.digest);
+});
+
 test('bundling the same functions twice, from different places, gives identical bytes', async (t) => {
   const a = await functionsCopy(t, standInFunctions);
   const b = await functionsCopy(t, standInFunctions);
