@@ -39,6 +39,19 @@ class SurfaceTest(unittest.TestCase):
         self.assertIsInstance(hotplug.EndOfInputError(), hotplug.BaseError)
 
 
+class MissingGrpcTest(unittest.TestCase):
+    def test_an_interpreter_without_grpcio_gets_a_fix_not_just_a_module_error(self):
+        import os
+        import subprocess
+        import sys
+
+        code = "import sys; sys.modules['grpc'] = None; import hotplug"
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("needs grpcio", res.stderr)
+        self.assertIn("HOTPLUG_PYTHON", res.stderr)
+
+
 class MessageTest(unittest.TestCase):
     def test_fields_and_defaults(self):
         m = Message(b"x")

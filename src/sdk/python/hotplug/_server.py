@@ -23,8 +23,15 @@ import threading
 import time
 from typing import Any
 
-import grpc
-import grpc.aio
+try:
+    import grpc
+    import grpc.aio
+except ImportError as e:  # pragma: no cover - depends on the interpreter
+    raise ImportError(
+        f"hotplug's Python SDK needs grpcio, which {sys.executable} cannot import ({e}). "
+        "Install it (pip install grpcio, or apt install python3-grpcio), or point HOTPLUG_PYTHON "
+        "at an interpreter that has it."
+    ) from e
 
 from ._contract import identity
 from ._service import ComponentService
