@@ -14,8 +14,11 @@ async function startInput(t: After, scenario: string, config: Value) {
   const plugin = await spawnPlugin(join(FIXTURES, 'input.py'), [scenario]);
   const client = rpcClient(InputService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
   });
   const init = await untilAnswered(plugin, () => client.call('init', { config }));
   return { plugin, client, init };
@@ -27,8 +30,11 @@ async function startOutput(t: After, scenario: string) {
   const plugin = await spawnPlugin(join(FIXTURES, 'output.py'), [scenario]);
   const client = rpcClient(OutputService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
     await rm(dir, { recursive: true, force: true });
   });
   const init = await untilAnswered(plugin, () => client.call('init', { config: { path } }));

@@ -13,8 +13,11 @@ async function startSlow(t: { after(fn: () => Promise<void>): void }, delay: num
   const plugin = await spawnPlugin(SCRIPT, ['slow']);
   const client = rpcClient(ProcessorService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
   });
   await untilAnswered(plugin, () => client.call('init', { config: { delay } }));
   return { plugin, client };
@@ -30,8 +33,11 @@ test('the plugin exits when the host dies even while plugin code blocks its even
   const plugin = await spawnPlugin(SCRIPT, ['hang']);
   const client = rpcClient(ProcessorService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
   });
   await untilAnswered(plugin, () => client.call('init', { config: {} }));
   const never = client.call('processBatch', { batch: [new Message('x')] }, 60_000).then(
@@ -99,8 +105,11 @@ test('a plugin whose stdin is /dev/null (how other hosts start plugins) keeps se
   const plugin = await spawnPlugin(SCRIPT, ['official'], {}, 'ignore');
   const client = rpcClient(ProcessorService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
   });
   await untilAnswered(plugin, () => client.call('init', { config: {} }));
   // If /dev/null's immediate EOF were taken as "host gone", the plugin would be exiting by now.

@@ -36,8 +36,11 @@ async function start(t: { after(fn: () => Promise<void>): void }, scenario: stri
   const plugin = await spawnPlugin(SCRIPT, [scenario]);
   const client = rpcClient(ProcessorService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
   });
   const init = await untilAnswered(plugin, () => client.call('init', { config }));
   return { plugin, client, init };
@@ -200,8 +203,11 @@ test('a repeated Init (the host retrying a slow constructor) gets the first answ
   const plugin = await spawnPlugin(SCRIPT, ['slow-start']);
   const client = rpcClient(ProcessorService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
   });
   const config = { seconds: 0.5 };
   const first = untilAnswered(plugin, () => client.call('init', { config }));

@@ -31,8 +31,11 @@ async function start(t: { after(fn: () => Promise<void>): void }, overrides: Rec
   const plugin = await spawnPlugin(script!, args, {}, 'pipe', DIR);
   const client = rpcClient(ProcessorService, plugin.address);
   t.after(async () => {
-    client.close();
-    await plugin.stop();
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
   });
   const init = await untilAnswered(plugin, () => client.call('init', { config: { ...defaults, ...overrides } }));
   assert.equal(init.error, undefined);
