@@ -98,14 +98,15 @@ export async function rollback(opts: RemoteOptions): Promise<DeployResult> {
 }
 
 function common(opts: RemoteOptions, dir: string): Omit<AgentRequest, 'op'> & { dir: string } {
-  const service = opts.service ?? 'hotplug';
-  if (!/^[A-Za-z0-9_.@-]+$/.test(service)) throw new HotplugError(ErrorCode.Usage, `--service ${JSON.stringify(service)} is not a valid systemd unit name`);
-  return { dir, manager: opts.manager ?? 'auto', service, readyTimeoutMs: opts.readyTimeoutMs ?? 60_000 };
+  return { dir, manager: opts.manager ?? 'auto', service: opts.service ?? 'hotplug', readyTimeoutMs: opts.readyTimeoutMs ?? 60_000 };
 }
 
-/** Checks that ssh gets in and that the VM has a new enough Node, and settles the deploy dir. */
+/** Checks the options that need no VM, then says how to reach it. */
 function targetOf(opts: RemoteOptions): SshTarget {
   checkTarget(opts.to);
+  if (opts.service !== undefined && !/^[A-Za-z0-9_.@-]+$/.test(opts.service)) {
+    throw new HotplugError(ErrorCode.Usage, `--service ${JSON.stringify(opts.service)} is not a valid systemd unit name`);
+  }
   return {
     to: opts.to,
     ...(opts.sshPort !== undefined ? { port: opts.sshPort } : {}),
@@ -114,6 +115,7 @@ function targetOf(opts: RemoteOptions): SshTarget {
   };
 }
 
+/** Checks that ssh gets in and that the VM has a new enough Node, and settles the deploy dir. */
 async function connect(target: SshTarget, opts: RemoteOptions): Promise<{ node: string; dir: string }> {
   const node = opts.remoteNode ?? 'node';
   opts.log?.(`connecting to ${opts.to}`);
