@@ -156,16 +156,18 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
       }
       value = node.value;
       break;
-    case 'int':
-      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
-        return wrong('an integer', numberHint(node));
-      }
-      value = node.value;
+    case 'int': {
+      const n = numberOf(node);
+      if (n === undefined || !Number.isInteger(n)) return wrong('an integer', numberHint(node));
+      value = n;
       break;
-    case 'float':
-      if (!isScalar(node) || typeof node.value !== 'number') return wrong('a number', numberHint(node));
-      value = node.value;
+    }
+    case 'float': {
+      const n = numberOf(node);
+      if (n === undefined) return wrong('a number', numberHint(node));
+      value = n;
       break;
+    }
     case 'bool':
       if (!isScalar(node) || typeof node.value !== 'boolean') return wrong('true or false', 'write true or false without quotes');
       value = node.value;
@@ -214,3 +216,15 @@ function report(ctx: CheckContext, code: ErrorCode, message: string, offset: num
   ctx.diags.error(code, message, at(ctx.src, offset, path), hint);
 }
 
+
+/**
+ * A plain scalar's number. Also reads digit separators (`5_000_000`), which
+ * YAML 1.2 parses as a string but Go's YAML (and so Redpanda Connect, whose
+ * docs use them) reads as a number.
+ */
+function numberOf(node: Node | null): number | undefined {
+  if (!isScalar(node)) return undefined;
+  if (typeof node.value === 'number') return node.value;
+  if (typeof node.value === 'string' && node.type === 'PLAIN' && /^[-+]?\d+(_\d+)+(\.\d+)?$/.test(node.value)) return Number(node.value.replaceAll('_', ''));
+  return undefined;
+}

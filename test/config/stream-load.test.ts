@@ -193,3 +193,13 @@ test('env interpolation edge cases: dotted names, colons in defaults, several pe
   assert.deepEqual(wrong.diagnostics.map(brief), ['E_WRONG_TYPE 8:14 output.http_client.retries']);
   assert.match(wrong.diagnostics[0]?.message ?? '', /got the string "many"/);
 });
+
+test('integers with digit separators load as numbers, as in Redpanda Connect snippets (`byte_size: 5_000_000`)', () => {
+  const text = 'input:\n  broker:\n    inputs: []\n    batching:\n      count: 5_000_000\noutput:\n  drop: {}\n';
+  const res = checkStream(text, '/x/sep.yaml', { catalog, id: 'sep', expr: markerCompilers });
+  assert.deepEqual(res.diagnostics.filter((d) => d.severity === 'error'), []);
+  const batching = (res.value!.input.config as { batching: Record<string, unknown> }).batching;
+  assert.equal(batching['count'], 5_000_000);
+  const quoted = checkStream(text.replace('5_000_000', '"5_000_000"'), '/x/sep.yaml', { catalog, id: 'sep', expr: markerCompilers });
+  assert.match(quoted.diagnostics[0]?.message ?? '', /expected an integer/);
+});
