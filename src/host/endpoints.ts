@@ -21,9 +21,13 @@ export function hostRoutes(host: Host): Route[] {
       for (const [id, h] of Object.entries(streams)) {
         if (!h.input || !h.output) notReady[id] = h;
       }
-      const failedPlugins = host.pluginHealth().filter((p) => p.state === 'failed').map((p) => ({ name: p.name, kind: p.kind, error: p.instances[0]?.lastError }));
-      const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && failedPlugins.length === 0;
-      const body = ready ? { ready, streams } : { ready, state: host.state(), notReady, ...(failedPlugins.length > 0 ? { failedPlugins } : {}) };
+      // A plugin still starting (or restarting, or given up) cannot serve yet.
+      const plugins = host
+        .pluginHealth()
+        .filter((p) => p.state !== 'ready' && p.state !== 'draining')
+        .map((p) => ({ name: p.name, kind: p.kind, state: p.state, ...(p.instances[0]?.lastError ? { error: p.instances[0].lastError } : {}) }));
+      const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && plugins.length === 0;
+      const body = ready ? { ready, streams } : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}) };
       send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }),
     get('/metrics', (res) => send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', host.metrics.render())),

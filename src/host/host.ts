@@ -238,9 +238,8 @@ export class Host {
    * routes over in one step, then drains the old one (intake stopped,
    * batch policies flushed through processors and output, components closed).
    * On any error before the swap the old stream keeps serving and this rejects.
-   * When `conf.id` differs from `id` (a renamed pipeline file), the stream
-   * moves to the new id with its routes, in the same single step.
-   * Resolves once the old generation has stopped.
+   * Resolves once the old generation has stopped. `conf.id` may differ from
+   * `id` (a renamed file): the new id takes over the old one's routes.
    */
   async replaceStream(id: string, conf: StreamConf): Promise<void> {
     const old = this.live.get(id);
@@ -248,23 +247,24 @@ export class Host {
       this.addStream(conf);
       return;
     }
-    // A renamed pipeline file replaces its old stream under the new id.
-    if (conf.id !== id && this.live.has(conf.id)) throw new HotplugError(ErrorCode.InvalidValue, `stream ${conf.id} already exists`);
+    // A renamed pipeline file: the new id takes the old one's place (and routes) in one step.
+    const renamed = conf.id !== id;
+    if (renamed && this.live.has(conf.id)) throw new HotplugError(ErrorCode.InvalidValue, `stream ${conf.id} already exists`);
     const built = buildStream(conf, this.buildEnv());
-    this.server.checkRoutes(id, built.routes);
+    this.server.checkRoutes(conf.id, built.routes, renamed ? id : undefined);
     try {
       await withTimeout(built.stream.start(), this.opts.startTimeoutMs ?? 30_000, `stream ${conf.id} did not connect`);
     } catch (err) {
       await built.stream.stop();
       throw err;
     }
-    this.server.moveRoutes(id, conf.id, built.routes);
-    this.live.delete(id);
+    this.server.setRoutes(conf.id, built.routes, renamed ? id : undefined);
+    if (renamed) this.live.delete(id);
     this.live.set(conf.id, { conf, ...built });
     this.broken.delete(id);
     this.broken.delete(conf.id);
     await this.retire(old.stream);
-    if (conf.id !== id) this.metrics.forget('stream', id);
+    if (renamed) this.metrics.forget('stream', id);
   }
 
   /** Unmounts a stream's routes (they answer 404 from now on) and drains it. */

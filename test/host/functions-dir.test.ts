@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../../src/host/index.js';
-import { log } from '../pipeline/helpers.js';
+import { log, until } from '../pipeline/helpers.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -30,6 +30,8 @@ test('a functions dir: real plugin processes behind HTTP routes, env interpolati
   assert.match(broken[0]?.location?.file ?? '', /broken\.yaml$/);
   assert.equal(broken[0]?.location?.line, 4);
 
+  // Plugins start with the host; under load that can take seconds, longer than a request's timeout.
+  await until(() => host.pluginHealth().length === 3 && host.pluginHealth().every((p) => p.state === 'ready'), 'plugins ready', 60_000);
   const up = await fetch(host.url('/uppercase'), { method: 'POST', body: 'hello plugin' });
   assert.equal(up.status, 200);
   assert.equal(await up.text(), 'HELLO PLUGIN');
@@ -47,6 +49,7 @@ test('a functions dir: real plugin processes behind HTTP routes, env interpolati
 
   const ready = await fetch(host.url('/ready'));
   assert.equal(ready.status, 503, 'the broken stream is reported');
-  const body = (await ready.json()) as { notReady: Record<string, { error?: string }> };
+  const body = (await ready.json()) as { notReady: Record<string, { error?: string }>; plugins?: unknown };
   assert.deepEqual(Object.keys(body.notReady), ['broken']);
+  assert.equal(body.plugins, undefined, 'every plugin is ready');
 });

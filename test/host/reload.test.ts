@@ -95,3 +95,11 @@ test('/ready is 503 with what is not connected, 200 once everything is', async (
   assert.equal(ok.status, 200);
   assert.equal(((await ok.json()) as { ready: boolean }).ready, true);
 });
+
+test('replaceStream with a new id (a renamed file) moves the routes to it', async (t) => {
+  const { url, host } = await startHost(t, [upper('old-name', '/renamed')]);
+  await host.replaceStream('old-name', echo('new-name', '/renamed'));
+  assert.deepEqual(host.streamIds(), ['new-name']);
+  assert.equal(await (await fetch(url('/renamed'), { method: 'POST', body: 'abc' })).text(), 'abc');
+  assert.deepEqual(host.routes().filter((r) => r.owner !== 'host').map((r) => r.path), ['/renamed']);
+});

@@ -68,9 +68,14 @@ export class RouteTable {
     return undefined;
   }
 
-  /** A new table with `owner`'s routes replaced (or removed when `routes` is empty). Throws on a clash. */
-  with(owner: string, routes: readonly Route[]): RouteTable {
+  /**
+   * A new table with `owner`'s routes replaced (or removed when `routes` is
+   * empty); `previousOwner`'s routes are removed in the same step (a renamed
+   * stream). Throws on a clash.
+   */
+  with(owner: string, routes: readonly Route[], previousOwner?: string): RouteTable {
     const next = new Map(this.byOwner);
+    if (previousOwner !== undefined) next.delete(previousOwner);
     if (routes.length === 0) next.delete(owner);
     else next.set(owner, routes);
     return new RouteTable(next);

@@ -13,6 +13,7 @@ import {
 } from '../../core/index.js';
 import { pipelineContext } from '../build.js';
 import { BodyTooLargeError, ClientGoneError, readBody } from './body.js';
+import { Deadlines, type Expiring } from './deadlines.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 import { type SyncResponseConf, ResponseWriter } from './response.js';
 import type { PathParams, Route } from './route.js';
@@ -35,11 +36,13 @@ const RESOLVED = Promise.resolve();
  * the Origin its messages carry (so `sync_response` can record answers for
  * it), and the ack that finally answers the client.
  */
-class PendingRequest implements ReadResult, Origin {
+class PendingRequest implements ReadResult, Origin, Expiring {
   batch: Batch = [];
   private responses: Message[] | undefined;
-  private timer: NodeJS.Timeout | undefined;
   answered = false;
+  deadline = 0;
+  prev: Expiring | undefined = undefined;
+  next: Expiring | undefined = undefined;
 
   constructor(
     private readonly res: ServerResponse,
@@ -55,24 +58,22 @@ class PendingRequest implements ReadResult, Origin {
     (this.responses ??= []).push(msg);
   }
 
-  startTimer(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.answer(408, 'request timed out before its message was delivered\n');
-    }, ms);
+  /** The timeout passed before the ack: 408 (the message may still be delivered later). */
+  expire(): void {
+    this.answer(408, 'request timed out before its message was delivered\n');
   }
 
   answer(status: number, text: string): void {
     if (this.answered) return;
     this.answered = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.input.deadlines.remove(this);
     reply(this.res, status, text);
   }
 
   private finish(err: Error | undefined): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.answered) return;
     this.answered = true;
+    this.input.deadlines.remove(this);
     const res = this.res;
     if (res.destroyed) return;
     if (err !== undefined) {
@@ -101,6 +102,7 @@ const EMPTY_HEADERS = { 'Content-Length': '0' };
  */
 export class HttpServerInput implements Input {
   readonly writer: ResponseWriter;
+  readonly deadlines: Deadlines;
   readonly route: Route;
   private queue: PendingRequest[] = [];
   private waiter: ((rr: ReadResult | null) => void) | undefined;
@@ -109,7 +111,6 @@ export class HttpServerInput implements Input {
   private closed = false;
   /** Requests whose route matched before intake stopped and whose body is still arriving. */
   private reading = 0;
-  private readonly timeoutMs: number;
   private readonly limit: number;
 
   constructor(
@@ -118,7 +119,7 @@ export class HttpServerInput implements Input {
     readonly log: Logger,
   ) {
     this.writer = new ResponseWriter(conf.sync_response);
-    this.timeoutMs = conf.timeout ?? 5000;
+    this.deadlines = new Deadlines(conf.timeout ?? 5000);
     this.limit = conf.body_limit ?? 10 * 1024 * 1024;
     const methods = (conf.allowed_verbs ?? ['POST']).map((v) => v.toUpperCase());
     this.route = {
@@ -145,6 +146,7 @@ export class HttpServerInput implements Input {
     this.draining = true;
     this.closed = true;
     for (const pr of this.queue.splice(0)) pr.answer(503, 'shutting down\n');
+    this.deadlines.close();
     return RESOLVED;
   }
 
@@ -228,7 +230,7 @@ export class HttpServerInput implements Input {
         return;
       }
     }
-    pr.startTimer(this.timeoutMs);
+    this.deadlines.add(pr);
     const w = this.waiter;
     if (w !== undefined) {
       this.waiter = undefined;
@@ -256,9 +258,20 @@ function requestMetadata(req: IncomingMessage, params: PathParams, pathname: str
   if (params !== undefined) for (const k in params) meta.set(k, params[k] as string);
   meta.set('http_server_request_path', pathname);
   meta.set('http_server_verb', req.method ?? '');
-  meta.set('http_server_remote_ip', req.socket.remoteAddress ?? '');
+  meta.set('http_server_remote_ip', remoteIp(req));
   meta.set('http_server_user_agent', req.headers['user-agent'] ?? '');
   return meta;
+}
+
+/** The peer address, looked up once per connection (it is a syscall), not once per keep-alive request. */
+const peers = new WeakMap<object, string>();
+function remoteIp(req: IncomingMessage): string {
+  let ip = peers.get(req.socket);
+  if (ip === undefined) {
+    ip = req.socket.remoteAddress ?? '';
+    peers.set(req.socket, ip);
+  }
+  return ip;
 }
 
 export const httpServerInput: InputDef = {

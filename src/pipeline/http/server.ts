@@ -55,18 +55,18 @@ export class HttpServer {
    * Replaces every route of `owner` in one step (an empty list removes them).
    * Throws HotplugError(E_ROUTE_CLASH) and changes nothing when a route is taken by another owner.
    */
-  setRoutes(owner: string, routes: readonly Route[]): void {
-    this.table = this.table.with(owner, routes);
+  setRoutes(owner: string, routes: readonly Route[], previousOwner?: string): void {
+    this.table = this.table.with(owner, routes, previousOwner);
   }
 
   /** Hands `from`'s routes over to `to` (a renamed stream) in one step: no request sees neither. */
   moveRoutes(from: string, to: string, routes: readonly Route[]): void {
-    this.table = this.table.with(from, []).with(to, routes);
+    this.setRoutes(to, routes, from);
   }
 
   /** Checks routes against every other owner's without mounting them. */
-  checkRoutes(owner: string, routes: readonly Route[]): void {
-    this.table.with(owner, routes);
+  checkRoutes(owner: string, routes: readonly Route[], previousOwner?: string): void {
+    this.table.with(owner, routes, previousOwner);
   }
 
   routes(): Route[] {
