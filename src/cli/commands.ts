@@ -1,4 +1,6 @@
 import type { Command } from './command.js';
+import { bundleCommand } from './commands/bundle.js';
+import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { lintCommand } from './commands/lint.js';
 import { newCommand } from './commands/new.js';
@@ -7,4 +9,4 @@ import { schemaCommand } from './commands/schema.js';
 import { testCommand } from './commands/test.js';
 
 /** Every command, in the order `hotplug --help` lists them. */
-export const commands: Command[] = [devCommand, runCommand, lintCommand, newCommand, testCommand, schemaCommand];
+export const commands: Command[] = [devCommand, runCommand, lintCommand, newCommand, testCommand, bundleCommand, deployCommand, schemaCommand];
