@@ -70,7 +70,7 @@ export interface Sink {
   writes: number;
   /** When set, writes wait for this promise. */
   gate?: Promise<void> | undefined;
-  /** When set, writes whose first payload equals it fail. */
+  /** When set, writes holding a message with this payload fail. */
   failOn?: string;
   inFlight: number;
   maxSeen: number;
@@ -95,7 +95,7 @@ export function sinkDef(sinks: Map<string, Sink>): OutputDef {
           try {
             sink.writes++;
             if (sink.gate) await sink.gate;
-            if (sink.failOn !== undefined && batch[0]?.text() === sink.failOn) throw new Error(`sink refused ${sink.failOn}`);
+            if (sink.failOn !== undefined && batch.some((m) => m.text() === sink.failOn)) throw new Error(`sink refused ${sink.failOn}`);
             sink.batches.push(batch.map((m) => m.text()));
             for (const m of batch) m.origin?.addResponse(m);
           } finally {

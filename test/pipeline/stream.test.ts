@@ -150,3 +150,31 @@ test('broker output round_robin alternates; fan_out_sequential writes in order',
   assert.equal(e.sinks.get('r1')!.batches.length, 2);
   assert.equal(e.sinks.get('r2')!.batches.length, 2);
 });
+
+test('an output\'s own batch policy (a plugin\'s Init answer) applies unless the YAML sets batching', async () => {
+  const written: string[][] = [];
+  const own: import('../../src/core/index.js').OutputDef = {
+    spec: { name: 'test_own_policy', kind: 'output', fields: [] },
+    build: () => ({
+      batchPolicy: { count: 3 },
+      connect: () => Promise.resolve(),
+      writeBatch: (b: Batch) => {
+        written.push(b.map((m) => m.text()));
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+    }),
+  };
+  const e = env();
+  e.env.registry.add(own);
+  const batches = [['a'], ['b'], ['c'], ['d']];
+  const run = async (output: ReturnType<typeof comp>) => {
+    written.length = 0;
+    const { stream } = buildStream(streamConf('own', comp('input', 'test_list', { batches }), [], output, 1), e.env);
+    await stream.start();
+    await until(() => stream.state() === 'stopped', 'done');
+    return written.map((b) => b.length);
+  };
+  assert.deepEqual(await run(comp('output', 'test_own_policy')), [3, 1], "the output's count of 3, then the rest at shutdown");
+  assert.deepEqual(await run(comp('output', 'test_own_policy', { batching: { count: 2 } })), [2, 2], 'the YAML wins');
+});
