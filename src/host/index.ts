@@ -1,2 +1,3 @@
 export { Host, type HostOptions, type HostState, type StreamHealth } from './host.js';
 export { createHost } from './create.js';
+export { runPipelineTests, resolveTarget, type PipelineTestOptions } from './pipeline-tests.js';

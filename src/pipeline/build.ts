@@ -70,6 +70,32 @@ export function buildStream(conf: StreamConf, env: BuildEnv): BuiltStream {
   return { stream, routes: b.routes };
 }
 
+/** Processors built on their own, with the resources they use; `close()` closes both, once. */
+export interface BuiltProcessors {
+  processors: Processor[];
+  close(): Promise<void>;
+}
+
+/**
+ * Builds some of a stream's processors exactly as buildStream would (shared
+ * resources, nested processors, plugins through the registry), without its
+ * input or output: `confs` (a list from the stream's config) or the processor
+ * resource named `resource`. What `hotplug test` runs a test batch through.
+ */
+export function buildProcessors(conf: StreamConf, env: BuildEnv, target: ComponentConf[] | { resource: string }): BuiltProcessors {
+  const b = new StreamBuilder(conf, env);
+  const processors = Array.isArray(target) ? b.buildProcessors(target) : [b.resourceProcessor(target.resource)];
+  let closing: Promise<void> | undefined;
+  return {
+    processors,
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.allSettled(processors.map((p) => p.close()));
+        await Promise.allSettled(b.resourceClosables().map((r) => r.close()));
+      })()),
+  };
+}
+
 class StreamBuilder implements PipelineContext {
   readonly streamId: string;
   readonly routes: Route[] = [];

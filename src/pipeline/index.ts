@@ -1,6 +1,7 @@
 export { createRegistry } from './builtins.js';
 export { Registry, type SpecLookup } from './registry.js';
-export { buildStream, pipelineContext, type BuildEnv, type BuiltStream, type PipelineContext } from './build.js';
+export { buildStream, buildProcessors, pipelineContext, type BuildEnv, type BuiltStream, type BuiltProcessors, type PipelineContext } from './build.js';
+export { runProcessors } from './process.js';
 export { Stream, type StreamState, type Readiness } from './stream.js';
 export { BatchPolicy, type BatchPolicyOptions, type FlushTrigger } from './batch-policy.js';
 export { BatchDriver } from './batch-driver.js';

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, displayPath, errorMessage, formatDiagnostic, type Logger } from '../core/index.js';
 import { discover } from '../config/index.js';
 import { runPluginTests, type CaseResult } from './plugin-tests.js';
@@ -7,10 +7,13 @@ import { isTestFile, loadTestFile } from './spec.js';
 
 /** A test file and what it tests. */
 export interface TestTarget {
+  /** The file holding the tests: a `*.test.yaml`, or the pipeline file itself for its own `tests:` section. */
   file: string;
   kind: 'plugin' | 'pipeline';
   /** The plugin's folder, or the pipeline file. */
   target: string;
+  /** Pipelines: the functions dir whose plugins the pipeline uses (see functionsDirOf). */
+  root?: string;
 }
 
 export interface RunTestsOptions {
@@ -19,21 +22,45 @@ export interface RunTestsOptions {
   out: (text: string) => void;
   repoRoot?: string;
   /** Runs a pipeline's tests (the host layer provides it: it builds pipelines). */
-  runPipelineTests?: (pipelineFile: string, testFile: string) => Promise<CaseResult[]>;
+  runPipelineTests?: (target: Required<TestTarget>) => Promise<CaseResult[]>;
 }
+
+/** The default functions dir of `hotplug test` with no path. */
+const DEFAULT_DIR = 'functions';
 
 const PIPELINE_EXT = ['.yaml', '.yml'];
 
 /** Where a test file points: its folder's plugin, or the pipeline named like it. */
-export function targetOf(file: string): TestTarget | undefined {
+export function targetOf(file: string, root?: string): TestTarget | undefined {
   const dir = dirname(file);
   if (existsSync(join(dir, 'plugin.yaml'))) return { file, kind: 'plugin', target: dir };
   const stem = basename(file).replace(/\.test\.ya?ml$/, '');
   for (const ext of PIPELINE_EXT) {
     const p = join(dir, stem + ext);
-    if (existsSync(p)) return { file, kind: 'pipeline', target: p };
+    if (existsSync(p)) return { file, kind: 'pipeline', target: p, root: root ?? functionsDirOf(p) };
   }
   return undefined;
+}
+
+/**
+ * The functions dir a pipeline named on its own belongs to (its plugins are
+ * the ones it may use): `./functions` when the file lies under it, as
+ * `hotplug run` would load it; otherwise the pipeline's own folder. A folder
+ * given to `hotplug test` is the functions dir of every pipeline under it.
+ */
+export function functionsDirOf(pipeline: string): string {
+  const fallback = resolve(DEFAULT_DIR);
+  const rel = relative(fallback, pipeline);
+  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? fallback : dirname(pipeline);
+}
+
+/** True when a pipeline file has its own top-level `tests:` section (Redpanda Connect style). */
+export function hasInlineTests(file: string): boolean {
+  try {
+    return /^tests\s*:/m.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Finds the test files a path means: a test file, a plugin folder, a pipeline file, or a functions dir. */
@@ -41,28 +68,35 @@ export function findTests(path: string): { targets: TestTarget[]; orphans: strin
   const abs = resolve(path);
   if (!existsSync(abs)) throw new Error(`${path}: no such file or folder`);
   const files: string[] = [];
+  const inline: string[] = [];
+  let root: string | undefined;
   if (statSync(abs).isFile()) {
     if (isTestFile(abs)) files.push(abs);
     else {
       const stem = abs.replace(/\.ya?ml$/, '');
       files.push(...['.test.yaml', '.test.yml'].map((e) => stem + e).filter(existsSync));
+      if (hasInlineTests(abs)) inline.push(abs);
     }
   } else if (existsSync(join(abs, 'plugin.yaml'))) {
     files.push(...readdirSync(abs).filter(isTestFile).sort().map((f) => join(abs, f)));
   } else {
+    root = abs;
     const d = discover(abs);
     files.push(...d.tests);
     for (const m of d.manifests) {
       for (const f of readdirSync(m.dir).filter(isTestFile)) if (!files.includes(join(m.dir, f))) files.push(join(m.dir, f));
     }
+    inline.push(...d.streams.map((s) => s.file).filter(hasInlineTests));
   }
   const targets: TestTarget[] = [];
   const orphans: string[] = [];
   for (const f of files.sort()) {
-    const t = targetOf(f);
+    const t = targetOf(f, root);
     if (t) targets.push(t);
     else orphans.push(f);
   }
+  for (const p of inline) targets.push({ file: p, kind: 'pipeline', target: p, root: root ?? functionsDirOf(p) });
+  targets.sort((a, b) => a.file.localeCompare(b.file));
   return { targets, orphans };
 }
 
@@ -90,7 +124,7 @@ export async function runTests(opts: RunTestsOptions): Promise<{ passed: number;
       if (t.kind === 'plugin') {
         results = await runPluginTests(t.target, await loadTestFile(t.file), { log: opts.log, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}) });
       } else if (opts.runPipelineTests) {
-        results = await opts.runPipelineTests(t.target, t.file);
+        results = await opts.runPipelineTests({ ...t, root: t.root ?? functionsDirOf(t.target) });
       } else {
         throw new Error('pipeline tests are not available in this build');
       }

@@ -20,7 +20,26 @@ export interface TestCase {
   output_count?: number;
   /** The call itself must fail with an error containing this text. */
   expect_error?: string;
+  /**
+   * Pipeline tests: which processors the batch goes through, as in Redpanda
+   * Connect: `/pipeline/processors` (default), `/input/processors`,
+   * `/output/processors`, one of them by index (`/pipeline/processors/0`), or
+   * the label of a processor resource.
+   */
+  target_processors?: string;
 }
+
+/**
+ * What a test file tests, which decides what it may hold: a plugin test has
+ * `config` and `tests`; a pipeline's `NAME.test.yaml` only `tests` (the
+ * pipeline file is its config); `inline` reads the `tests` section of a
+ * pipeline file and leaves its other keys to the pipeline loader.
+ */
+export type TestFileKind = 'plugin' | 'pipeline' | 'inline';
+
+/** `target_processors`: a JSON pointer to a processor list (or one entry of it), or a processor resource's label. */
+export const TARGET_POINTER = /^\/(input|pipeline|output)\/processors(?:\/(\d+))?$/;
+const RESOURCE_LABEL = /^[A-Za-z0-9_-]+$/;
 
 export interface TestFile {
   file: string;
@@ -33,9 +52,10 @@ export interface TestFile {
 export const isTestFile = (name: string): boolean => /\.test\.ya?ml$/.test(name);
 
 const CASE_KEYS = new Set(['name', 'input_batch', 'output_batches', 'output_count', 'expect_error']);
+const PIPELINE_CASE_KEYS = new Set(['name', 'input_batch', 'output_batches', 'output_count', 'target_processors']);
 const MSG_KEYS = new Set(['content', 'json_content', 'metadata']);
 
-export async function loadTestFile(file: string): Promise<TestFile> {
+export async function loadTestFile(file: string, kind: TestFileKind = 'plugin'): Promise<TestFile> {
   const lc = new LineCounter();
   const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter: lc });
   const diags: Diagnostic[] = [];
@@ -54,10 +74,14 @@ export async function loadTestFile(file: string): Promise<TestFile> {
     throw new ConfigError(diags);
   }
   const js = doc.toJS() as { config?: unknown; tests?: unknown };
-  for (const pair of root.items) {
-    const key = String((pair.key as { value?: unknown })?.value);
-    if (key !== 'config' && key !== 'tests') at(pair.key as Node, key, `unknown field '${key}' in a test file`, 'a test file has `config` (optional) and `tests`');
+  if (kind !== 'inline') {
+    for (const pair of root.items) {
+      const key = String((pair.key as { value?: unknown })?.value);
+      if (key === 'config' && kind === 'pipeline') at(pair.key as Node, key, 'a pipeline test has no `config`', 'the pipeline file next to it is the config; keep only `tests`');
+      else if (key !== 'config' && key !== 'tests') at(pair.key as Node, key, `unknown field '${key}' in a test file`, kind === 'plugin' ? 'a test file has `config` (optional) and `tests`' : 'a pipeline test file has `tests`');
+    }
   }
+  const caseKeys = kind === 'plugin' ? CASE_KEYS : PIPELINE_CASE_KEYS;
   const config = (js.config ?? {}) as Record<string, Value>;
   const testsNode = root.get('tests', true) as Node | undefined;
   if (!isSeq(testsNode)) {
@@ -72,7 +96,13 @@ export async function loadTestFile(file: string): Promise<TestFile> {
     if (!isMap(node)) return at(node, path, 'a test case must be a mapping');
     const c = (js.tests as Record<string, unknown>[])[i] as Record<string, unknown>;
     for (const k of Object.keys(c)) {
-      if (!CASE_KEYS.has(k)) at(node.get(k, true) as Node, `${path}.${k}`, `unknown field '${k}' in a test case`, `fields: ${[...CASE_KEYS].join(', ')}`);
+      if (k === 'expect_error' && kind !== 'plugin') {
+        at(node.get(k, true) as Node, `${path}.${k}`, 'a pipeline test has no `expect_error`: a failing processor flags its messages, as in a running stream', 'expect the error on the messages: output_batches: [[{ error: "some text" }]]');
+      } else if (!caseKeys.has(k)) at(node.get(k, true) as Node, `${path}.${k}`, `unknown field '${k}' in a test case`, `fields: ${[...caseKeys].join(', ')}`);
+    }
+    const target = c['target_processors'];
+    if (target !== undefined && (typeof target !== 'string' || !(TARGET_POINTER.test(target) || RESOURCE_LABEL.test(target)))) {
+      at(node.get('target_processors', true) as Node, `${path}.target_processors`, `target_processors must be a processor list's path or a processor resource's label, got ${JSON.stringify(target)}`, 'e.g. /pipeline/processors, /input/processors, /output/processors, /pipeline/processors/0, or a processor_resources label');
     }
     if (typeof c['name'] !== 'string') at(node, `${path}.name`, 'a test case needs a `name`');
     const input = c['input_batch'];
@@ -105,6 +135,7 @@ export async function loadTestFile(file: string): Promise<TestFile> {
       output_batches: outs as MessageExpectation[][] | undefined,
       output_count: c['output_count'] as number | undefined,
       expect_error: c['expect_error'] as string | undefined,
+      ...(typeof target === 'string' ? { target_processors: target } : {}),
     });
   });
   if (diags.length) throw new ConfigError(diags);

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { createLogger } from '../../core/index.js';
-import { runTests } from '../../testing/runner.js';
+import { runPipelineTests } from '../../host/index.js';
+import { runTests } from '../../testing/index.js';
 
 export const testCommand: Command = {
   name: 'test',
@@ -9,8 +10,10 @@ export const testCommand: Command = {
   help: [
     'PATH is a functions dir (default: functions), a plugin folder, a pipeline file or a *.test.yaml file.',
     'A plugin is tested by *.test.yaml files in its folder; a pipeline NAME.yaml by NAME.test.yaml next to',
-    'it or by its own `tests:` section. Prints a diff for each failure and `N passed, N failed`;',
-    'exits 1 when anything failed.',
+    'it or by its own `tests:` section (Redpanda Connect style; `target_processors` picks the processors,',
+    'default /pipeline/processors). A pipeline uses the plugins of the folder given to `hotplug test`, or',
+    'of functions/ (or its own folder) when named on its own. Prints a diff for each failure and',
+    '`N passed, N failed`; exits 1 when anything failed.',
     '',
     'Options:',
     '  --verbose    show plugin logs',
@@ -22,6 +25,7 @@ export const testCommand: Command = {
       paths: positionals.length ? positionals : ['functions'],
       log,
       out: (t) => process.stdout.write(t),
+      runPipelineTests: (target) => runPipelineTests(target, { log }),
     });
     return failed > 0 ? 1 : 0;
   },
