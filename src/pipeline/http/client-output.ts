@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { type Batch, type Logger, type Message, type Output, type OutputDef, errorMessage } from '../../core/index.js';
-import { batchingField } from '../batching-spec.js';
+import { batchingField, batchingProblems } from '../batching-spec.js';
 import { sleep } from '../connect.js';
 import { type Interpolated, interpolate } from '../expr.js';
 import { buildMultipart } from './multipart.js';
@@ -183,6 +183,7 @@ export const httpClientOutput: OutputDef = {
       { name: 'max_in_flight', type: 'int', default: 64, check: (v) => (typeof v === 'number' && v < 1 ? 'must be 1 or more' : undefined) },
       batchingField,
     ],
+    lint: batchingProblems,
   },
   build: (conf, ctx) => new HttpClientOutput(conf.config as HttpClientConf, ctx.log),
 };

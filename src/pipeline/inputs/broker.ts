@@ -1,7 +1,7 @@
 import { type Batch, type Input, type InputDef, type Logger, type ReadResult, type ComponentConf, errorMessage } from '../../core/index.js';
 import { BatchDriver } from '../batch-driver.js';
 import { BatchPolicy } from '../batch-policy.js';
-import { batchingField } from '../batching-spec.js';
+import { batchingField, batchingProblems } from '../batching-spec.js';
 import { batchingOf } from '../build.js';
 import { systemClock } from '../clock.js';
 import { Limiter } from '../limiter.js';
@@ -139,6 +139,7 @@ export const brokerInput: InputDef = {
       { name: 'inputs', type: 'input', kind: 'list' },
       batchingField,
     ],
+    lint: batchingProblems,
   },
   build: (conf, ctx) => {
     const cfg = conf.config as { copies?: number; inputs: ComponentConf[] };

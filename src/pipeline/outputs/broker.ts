@@ -1,5 +1,5 @@
 import { type Batch, type ComponentConf, type Output, type OutputDef, errorMessage } from '../../core/index.js';
-import { batchingField } from '../batching-spec.js';
+import { batchingField, batchingProblems } from '../batching-spec.js';
 
 export type BrokerPattern = 'fan_out' | 'fan_out_sequential' | 'round_robin';
 
@@ -66,6 +66,7 @@ export const brokerOutput: OutputDef = {
       { name: 'outputs', type: 'output', kind: 'list' },
       batchingField,
     ],
+    lint: batchingProblems,
   },
   build: (conf, ctx) => {
     const cfg = conf.config as { pattern?: BrokerPattern; outputs: ComponentConf[] };
