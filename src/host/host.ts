@@ -138,7 +138,7 @@ export class Host {
   get plugins(): PluginComponents {
     if (!this.pluginComponents) {
       this.runtime = createPluginRuntime({ log: this.log, ...this.opts.plugins });
-      this.pluginComponents = new PluginComponents(this.runtime, this.registry);
+      this.pluginComponents = new PluginComponents(this.runtime, this.registry, this.log);
       const runtime = this.runtime;
       this.metrics.collect(() => {
         const restarts = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { ComponentDef, Input, Output, PluginManifest, Processor, Value } from '../core/index.js';
+import { type ComponentDef, type Input, type Logger, type Output, type PluginManifest, type Processor, type Value, errorMessage } from '../core/index.js';
 import { pluginSpec } from '../config/index.js';
 import type { PluginRuntime } from '../plugin/index.js';
 import type { Registry } from '../pipeline/index.js';
@@ -21,6 +21,7 @@ export class PluginComponents {
   constructor(
     private readonly runtime: PluginRuntime,
     private readonly registry: Registry,
+    private readonly log: Logger,
   ) {}
 
   /** Adds (or replaces) the registry entry for a manifest. Components built before keep their generation. */
@@ -47,7 +48,7 @@ export class PluginComponents {
           build: (conf) => {
             const p = track(this.runtime.processor(this.manifests.get(name) ?? manifest, config(conf)));
             // Start the process now, not on the first request (Init errors show up in the log at once).
-            p.start().catch(() => undefined);
+            p.start().catch((err: unknown) => this.log.error({ plugin: name, err: errorMessage(err) }, 'plugin failed to start'));
             return p;
           },
         };
