@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Message, Value } from '../core/index.js';
-import { toJSON } from '../core/index.js';
+import { errorMessage, toJSON } from '../core/index.js';
+import { compileQuery, type Query } from '../expr/index.js';
 
 /**
  * What a test expects of one output message. Names follow Redpanda Connect's
- * config unit tests where they exist (content_equals, content_matches,
- * metadata_equals, json_equals, json_contains); content_contains and error
- * checks are hotplug's.
+ * config unit tests where they exist (bloblang, content_equals,
+ * content_matches, metadata_equals, json_equals, json_contains);
+ * content_contains and error checks are hotplug's.
  */
 export interface MessageExpectation {
   content_equals?: string;
@@ -15,11 +16,22 @@ export interface MessageExpectation {
   json_equals?: Value;
   json_contains?: Value;
   metadata_equals?: Record<string, Value>;
+  /** A query that must return true for the message, e.g. `this.count > 2 && meta("kind") == "a"`. */
+  bloblang?: string;
   /** true: the message must carry an error; false: it must not; a string: the error must contain it. */
   error?: boolean | string;
 }
 
-export const EXPECTATION_KEYS = ['content_equals', 'content_contains', 'content_matches', 'json_equals', 'json_contains', 'metadata_equals', 'error'] as const;
+export const EXPECTATION_KEYS = ['content_equals', 'content_contains', 'content_matches', 'json_equals', 'json_contains', 'metadata_equals', 'bloblang', 'error'] as const;
+
+const queries = new Map<string, Query>();
+
+/** Compiles a `bloblang` condition once per source; throws ExprSyntaxError (the test file loader reports it at load). */
+export function conditionQuery(src: string): Query {
+  let q = queries.get(src);
+  if (!q) queries.set(src, (q = compileQuery(src)));
+  return q;
+}
 
 /** One failed condition, with both sides for the diff. */
 export interface Mismatch {
@@ -75,6 +87,16 @@ export function checkMessage(msg: Message, exp: MessageExpectation): Mismatch[] 
       const got = msg.metadata.get(k);
       if (!isDeepStrictEqual(got, v)) out.push({ condition: `metadata_equals.${k}`, expected: show(v), actual: got === undefined ? '(not set)' : show(got) });
     }
+  }
+  if (exp.bloblang !== undefined) {
+    let got: string;
+    try {
+      const v = conditionQuery(exp.bloblang).evaluate([msg], 0);
+      got = v === true ? '' : `${show(v)} for ${show(text)}`;
+    } catch (err) {
+      got = `an error: ${errorMessage(err)}`;
+    }
+    if (got) out.push({ condition: 'bloblang', expected: `${exp.bloblang} to be true`, actual: got });
   }
   if (exp.error !== undefined) {
     const err = msg.error;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
-import { ConfigError, ErrorCode, type Diagnostic, type Value } from '../core/index.js';
-import { EXPECTATION_KEYS, type MessageExpectation } from './conditions.js';
+import { ConfigError, ErrorCode, errorMessage, type Diagnostic, type Value } from '../core/index.js';
+import { EXPECTATION_KEYS, conditionQuery, type MessageExpectation } from './conditions.js';
 
 /** One input message of a test. */
 export interface TestMessage {
@@ -123,6 +123,15 @@ export async function loadTestFile(file: string, kind: TestFileKind = 'plugin'):
           b.forEach((e, mi) => {
             for (const k of Object.keys(e as object)) {
               if (!(EXPECTATION_KEYS as readonly string[]).includes(k)) at(node, `${path}.output_batches[${bi}][${mi}].${k}`, `unknown condition '${k}'`, `conditions: ${EXPECTATION_KEYS.join(', ')}`);
+            }
+            const q = (e as MessageExpectation).bloblang;
+            if (q !== undefined) {
+              try {
+                if (typeof q !== 'string') throw new Error('it must be a string');
+                conditionQuery(q);
+              } catch (err) {
+                at(node, `${path}.output_batches[${bi}][${mi}].bloblang`, `invalid bloblang condition: ${errorMessage(err)}`, 'a query that returns true, e.g. this.count > 2');
+              }
             }
           }),
         );

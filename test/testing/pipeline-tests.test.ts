@@ -92,7 +92,7 @@ tests:
   - name: a labelled processor
     target_processors: describe
     input_batch: [{ content: abc }]
-    output_batches: [[{ json_equals: { text: abc, length: 3 } }]]
+    output_batches: [[{ json_equals: { text: abc, length: 3 }, bloblang: 'this.length == 3 && this.text.uppercase() == "ABC"' }]]
 `;
 
 // Wrong on purpose: the expectation misses the plugin's "!", and the mapping fails on a non-JSON payload.
@@ -114,6 +114,12 @@ const BROKEN_TEST = `tests:
   - name: json in, field out
     input_batch: [{ json_content: { name: zed } }]
     output_batches: [[{ content_equals: ZED }]]
+  - name: no such index
+    target_processors: /pipeline/processors/5
+    input_batch: [{ content: hi }]
+  - name: no such resource
+    target_processors: tidy
+    input_batch: [{ content: hi }]
 `;
 
 function functionsDir(): string {
@@ -154,7 +160,9 @@ test('a failing pipeline test prints a diff, the summary and exits 1', { timeout
   assert.match(r.stdout, /^FAIL .*broken\.test\.yaml:2 › forgets the exclamation mark\n {2}batch 0, message 0: content_equals\n {6}expected: "HI"\n {6}actual: {3}"HI!"$/m);
   // The plugin's "!" makes the payload invalid JSON for the mapping: the diff shows it, and the error that explains it.
   assert.match(r.stdout, /^FAIL .*broken\.test\.yaml:6 › json in, field out\n {2}batch 0, message 0: content_equals\n {6}expected: "ZED"\n {6}actual: {3}".*ZED.*!"\n {2}note: batch 0, message 0 carries an error: .+$/m);
-  assert.match(r.stdout, /^7 passed, 2 failed$/m);
+  assert.match(r.stdout, /^FAIL .*broken\.test\.yaml:9 › no such index\n {2}cannot build target_processors \/pipeline\/processors\/5: pipeline has 2 processors, so there is no index 5$/m);
+  assert.match(r.stdout, /^FAIL .*broken\.test\.yaml:12 › no such resource\n {2}cannot build target_processors tidy: no processor resource or labelled processor named "tidy"$/m);
+  assert.match(r.stdout, /^7 passed, 4 failed$/m);
 });
 
 test('pipeline test files are checked: config, expect_error and a bad target_processors are pointed at', { timeout: 60_000 }, async (t) => {

@@ -32,6 +32,9 @@ test('conditions: each passes on a match and reports expected/actual on a mismat
     [msg('x', {}, 'boom here'), { error: 'boom' }, []],
     [msg('x', {}, 'bang'), { error: 'boom' }, ['error']],
     [msg('x', {}, 'bang'), { error: false }, ['error']],
+    [msg('{"n":3}', { kind: 'a' }), { bloblang: 'this.n > 2 && meta("kind") == "a"' }, []],
+    [msg('{"n":1}'), { bloblang: 'this.n > 2' }, ['bloblang']],
+    [msg('not json'), { bloblang: 'this.n > 2' }, ['bloblang']],
   ];
   for (const [m, exp, failing] of cases) {
     assert.deepEqual(checkMessage(m, exp).map((x) => x.condition), failing, JSON.stringify(exp));
@@ -39,6 +42,9 @@ test('conditions: each passes on a match and reports expected/actual on a mismat
   const [mm] = checkMessage(msg('hello'), { content_equals: 'HELLO' });
   assert.equal(mm?.expected, '"HELLO"');
   assert.equal(mm?.actual, '"hello"');
+  const [bl] = checkMessage(msg('{"n":1}'), { bloblang: 'this.n > 2' });
+  assert.equal(bl?.expected, 'this.n > 2 to be true');
+  assert.equal(bl?.actual, 'false for "{\\"n\\":1}"');
 });
 
 test('jsonContains is a recursive subset check', () => {
@@ -79,6 +85,34 @@ test('loadTestFile parses cases and points at mistakes with line numbers', async
       const text = err.message;
       assert.match(text, /bad\.test\.yaml:2:5: `input_batch` must be a non-empty list/);
       assert.match(text, /unknown condition 'content_equal' \(at tests\[0\]\.output_batches\[0\]\[0\]\.content_equal\)/);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('loadTestFile reads a pipeline\'s own tests: section and checks target_processors and bloblang', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-testspec-'));
+  try {
+    const pipeline = join(dir, 'p.yaml');
+    writeFileSync(
+      pipeline,
+      'input:\n  http_server: { path: /p }\npipeline:\n  processors: []\noutput:\n  drop: {}\ntests:\n  - name: one\n    target_processors: /pipeline/processors/0\n' +
+        '    input_batch: [{ content: a }]\n    output_batches: [[{ bloblang: \'content() == "a"\' }]]\n',
+    );
+    const tf = await loadTestFile(pipeline, 'inline');
+    assert.equal(tf.tests[0]?.line, 8);
+    assert.equal(tf.tests[0]?.target_processors, '/pipeline/processors/0');
+    // The same file read as a plugin test: its pipeline keys and target_processors are not test fields.
+    await assert.rejects(loadTestFile(pipeline, 'plugin'), /unknown field 'input' in a test file[\s\S]*unknown field 'target_processors' in a test case/);
+
+    const bad = join(dir, 'bad.test.yaml');
+    writeFileSync(bad, 'tests:\n  - name: x\n    target_processors: 3\n    input_batch: [{ content: a }]\n    output_batches: [[{ bloblang: "this.n >" }]]\n');
+    await assert.rejects(loadTestFile(bad, 'pipeline'), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /bad\.test\.yaml:3:\d+: target_processors must be/);
+      assert.match(err.message, /invalid bloblang condition/);
       return true;
     });
   } finally {
