@@ -32,11 +32,23 @@ export class ResponseWriter {
       : undefined;
     this.prefixes = conf.metadata_headers?.include_prefixes ?? [];
     this.patterns = (conf.metadata_headers?.include_patterns ?? []).map((p) => new RegExp(p));
+    // The common case (constant status and headers, no metadata headers) writes a prepared list.
+    if (this.staticHeaders && this.staticStatus !== undefined && this.prefixes.length === 0 && this.patterns.length === 0) {
+      this.fixed = Object.entries(this.staticHeaders).flat();
+    }
   }
+
+  private readonly fixed: string[] | undefined;
 
   /** Answers with the messages recorded for the request: one → its bytes; several → multipart/mixed. */
   write(res: ServerResponse, responses: Message[]): void {
     const first = responses[0] as Message;
+    if (responses.length === 1 && this.fixed !== undefined) {
+      const body = first.bytes();
+      res.writeHead(this.staticStatus as number, [...this.fixed, 'Content-Length', String(body.byteLength)]);
+      res.end(body);
+      return;
+    }
     const status = this.staticStatus ?? parseStatus(interpolate(this.status, responses, 0));
     if (responses.length === 1) {
       const headers = this.headersFor(responses, 0);
