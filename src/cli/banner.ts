@@ -22,6 +22,7 @@ export function devBanner(opts: { url: string; dir: string; streams: StreamConf[
     if (routes.length === 0) rows.push(['(no route)', s.id, chain(s)]);
     for (const r of routes) rows.push([`${r.verbs.join(',')} ${r.path}`, s.id, chain(s)]);
   }
+  rows.push(['GET /ping /ready /metrics', '(host)', 'health, readiness, Prometheus metrics']);
   const w0 = Math.max(5, ...rows.map((r) => r[0].length));
   const w1 = Math.max(6, ...rows.map((r) => r[1].length));
   const lines = [
@@ -30,7 +31,6 @@ export function devBanner(opts: { url: string; dir: string; streams: StreamConf[
     '',
     `  ${'route'.padEnd(w0)}  ${'stream'.padEnd(w1)}  components`,
     ...rows.map(([r, s, c]) => `  ${r.padEnd(w0)}  ${s.padEnd(w1)}  ${c}`),
-    `  ${'GET /ping /ready /metrics'.padEnd(w0)}  ${'(host)'.padEnd(w1)}`,
     '',
     `  plugins: ${opts.manifests.length ? opts.manifests.map((m) => `${m.name} (${language(m)} ${m.type})`).join(', ') : 'none'}`,
     '',
