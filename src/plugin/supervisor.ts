@@ -2,8 +2,7 @@ import type { MethodDefinition } from '@grpc/grpc-js';
 import { HotplugError, ErrorCode, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
-import type { LaunchSpec } from './launch.js';
-import { PluginProcess } from './plugin-process.js';
+import { PluginProcess, type ProcessOptions } from './plugin-process.js';
 import { PluginCrashedError } from './process-errors.js';
 
 /**
@@ -24,14 +23,7 @@ export interface RestartPolicy {
   maxFailures: number;
 }
 
-export interface SupervisorOptions {
-  name: string;
-  launch: LaunchSpec;
-  log: Logger;
-  maxMessageBytes: number;
-  startTimeoutMs: number;
-  closeTimeoutMs: number;
-  killTimeoutMs: number;
+export interface SupervisorOptions extends ProcessOptions {
   drainTimeoutMs: number;
   restart: RestartPolicy;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Init response; all carry `error`

@@ -6,20 +6,12 @@ import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
 import type { Value } from '../../src/core/value.js';
 import { InputService, OutputService } from '../../src/wire/index.js';
-import { FIXTURES, rpcClient, spawnPlugin, stderrMatches, untilAnswered } from './python-plugin.js';
+import { FIXTURES, connectPlugin, stderrMatches, untilAnswered } from './python-plugin.js';
 
 type After = { after(fn: () => Promise<void>): void };
 
 async function startInput(t: After, scenario: string, config: Value) {
-  const plugin = await spawnPlugin(join(FIXTURES, 'input.py'), [scenario]);
-  const client = rpcClient(InputService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-  });
+  const { plugin, client } = await connectPlugin(t, InputService, join(FIXTURES, 'input.py'), [scenario]);
   const init = await untilAnswered(plugin, () => client.call('init', { config }));
   return { plugin, client, init };
 }
@@ -27,16 +19,8 @@ async function startInput(t: After, scenario: string, config: Value) {
 async function startOutput(t: After, scenario: string) {
   const dir = await mkdtemp(join(tmpdir(), 'hotplug-pyout-'));
   const path = join(dir, 'out.txt');
-  const plugin = await spawnPlugin(join(FIXTURES, 'output.py'), [scenario]);
-  const client = rpcClient(OutputService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { plugin, client } = await connectPlugin(t, OutputService, join(FIXTURES, 'output.py'), [scenario]);
+  t.after(() => rm(dir, { recursive: true, force: true }));
   const init = await untilAnswered(plugin, () => client.call('init', { config: { path } }));
   const lines = async () => (await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   return { plugin, client, init, lines };

@@ -5,20 +5,12 @@ import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
 import { ProcessorService } from '../../src/wire/index.js';
 import { waitFor } from '../helpers/poll.js';
-import { FIXTURES, PYTHON, SDK_PATH, rpcClient, spawnPlugin, stderrMatches, untilAnswered } from './python-plugin.js';
+import { FIXTURES, PYTHON, SDK_PATH, connectPlugin, stderrMatches, untilAnswered } from './python-plugin.js';
 
 const SCRIPT = join(FIXTURES, 'processor.py');
 
 async function startSlow(t: { after(fn: () => Promise<void>): void }, delay: number) {
-  const plugin = await spawnPlugin(SCRIPT, ['slow']);
-  const client = rpcClient(ProcessorService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-  });
+  const { plugin, client } = await connectPlugin(t, ProcessorService, SCRIPT, ['slow']);
   await untilAnswered(plugin, () => client.call('init', { config: { delay } }));
   return { plugin, client };
 }
@@ -30,15 +22,7 @@ test('the plugin exits by itself when its stdin closes (the host died)', async (
 });
 
 test('the plugin exits when the host dies even while plugin code blocks its event loop', async (t) => {
-  const plugin = await spawnPlugin(SCRIPT, ['hang']);
-  const client = rpcClient(ProcessorService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-  });
+  const { plugin, client } = await connectPlugin(t, ProcessorService, SCRIPT, ['hang']);
   await untilAnswered(plugin, () => client.call('init', { config: {} }));
   const never = client.call('processBatch', { batch: [new Message('x')] }, 60_000).then(
     () => 'answered',
@@ -102,15 +86,7 @@ test('a plugin that cannot listen on its address exits and says why', async () =
 });
 
 test('a plugin whose stdin is /dev/null (how other hosts start plugins) keeps serving', async (t) => {
-  const plugin = await spawnPlugin(SCRIPT, ['official'], {}, 'ignore');
-  const client = rpcClient(ProcessorService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-  });
+  const { plugin, client } = await connectPlugin(t, ProcessorService, SCRIPT, ['official'], {}, 'ignore');
   await untilAnswered(plugin, () => client.call('init', { config: {} }));
   // If /dev/null's immediate EOF were taken as "host gone", the plugin would be exiting by now.
   for (let i = 0; i < 5; i++) {

@@ -6,7 +6,7 @@ import type { Value } from '../../src/core/value.js';
 import { ProcessorService } from '../../src/wire/index.js';
 import { waitFor } from '../helpers/poll.js';
 import { norm, normMessage, randomBatch, rng } from '../wire/proto-model.js';
-import { FIXTURES, rpcClient, spawnPlugin, stderrMatches, untilAnswered, type PluginProcess, type RpcClient } from './python-plugin.js';
+import { FIXTURES, connectPlugin, stderrMatches, untilAnswered, type PluginProcess, type RpcClient } from './python-plugin.js';
 
 const SCRIPT = join(FIXTURES, 'processor.py');
 
@@ -33,15 +33,7 @@ const EVERY_KIND: Record<string, Value> = {
 };
 
 async function start(t: { after(fn: () => Promise<void>): void }, scenario: string, config: Value = {}) {
-  const plugin = await spawnPlugin(SCRIPT, [scenario]);
-  const client = rpcClient(ProcessorService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-  });
+  const { plugin, client } = await connectPlugin(t, ProcessorService, SCRIPT, [scenario]);
   const init = await untilAnswered(plugin, () => client.call('init', { config }));
   return { plugin, client, init };
 }
@@ -200,15 +192,7 @@ test('a hand-written Processor class: state kept across calls, close() runs on C
 });
 
 test('a repeated Init (the host retrying a slow constructor) gets the first answer, not a second component', async (t) => {
-  const plugin = await spawnPlugin(SCRIPT, ['slow-start']);
-  const client = rpcClient(ProcessorService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-  });
+  const { plugin, client } = await connectPlugin(t, ProcessorService, SCRIPT, ['slow-start']);
   const config = { seconds: 0.5 };
   const first = untilAnswered(plugin, () => client.call('init', { config }));
   await stderrMatches(plugin, /constructing/);

@@ -131,3 +131,21 @@ export async function untilAnswered<T>(plugin: PluginProcess, init: () => Promis
 export function stderrMatches(plugin: PluginProcess, re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
   return waitFor(() => plugin.stderr().match(re), { timeoutMs, what: `stderr to match ${re}` });
 }
+
+/** Spawns a Python plugin (arguments as `spawnPlugin`'s) and a client to it; both are closed when the test ends. */
+export async function connectPlugin<D extends Defs>(
+  t: { after(fn: () => Promise<void>): void },
+  defs: D,
+  ...spawnArgs: Parameters<typeof spawnPlugin>
+): Promise<{ plugin: PluginProcess; client: RpcClient<D> }> {
+  const plugin = await spawnPlugin(...spawnArgs);
+  const client = rpcClient(defs, plugin.address);
+  t.after(async () => {
+    try {
+      client.close();
+    } finally {
+      await plugin.stop();
+    }
+  });
+  return { plugin, client };
+}

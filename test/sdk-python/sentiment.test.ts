@@ -7,7 +7,7 @@ import { readManifest } from '../../src/config/index.js';
 import { Message } from '../../src/core/message.js';
 import type { Value } from '../../src/core/value.js';
 import { ProcessorService } from '../../src/wire/index.js';
-import { ROOT, rpcClient, spawnPlugin, untilAnswered } from './python-plugin.js';
+import { ROOT, connectPlugin, untilAnswered } from './python-plugin.js';
 
 const DIR = join(ROOT, 'functions', 'sentiment');
 
@@ -28,15 +28,7 @@ async function start(t: { after(fn: () => Promise<void>): void }, overrides: Rec
   const defaults = Object.fromEntries(m.fields.map((f) => [f.name, f.default as Value]));
   const [interpreter, script, ...args] = m.command;
   assert.equal(interpreter, 'python3');
-  const plugin = await spawnPlugin(script!, args, {}, 'pipe', DIR);
-  const client = rpcClient(ProcessorService, plugin.address);
-  t.after(async () => {
-    try {
-      client.close();
-    } finally {
-      await plugin.stop();
-    }
-  });
+  const { plugin, client } = await connectPlugin(t, ProcessorService, script!, args, {}, 'pipe', DIR);
   const init = await untilAnswered(plugin, () => client.call('init', { config: { ...defaults, ...overrides } }));
   assert.equal(init.error, undefined);
   const score = async (...payloads: (string | Message)[]) => {
