@@ -3,7 +3,14 @@ import { createSilentLogger } from '../../src/core/index.js';
 import { createHost } from '../../src/host/index.js';
 
 const [dir, port] = process.argv.slice(2);
-const host = createHost({ dir: dir as string, port: Number(port), log: createSilentLogger() });
+// BENCH_COALESCE_IN_FLIGHT: plugin calls in flight per process before requests coalesce (the runtime's default otherwise).
+const coalesce = process.env['BENCH_COALESCE_IN_FLIGHT'];
+const host = createHost({
+  dir: dir as string,
+  port: Number(port),
+  log: createSilentLogger(),
+  ...(coalesce ? { plugins: { coalesceInFlight: Number(coalesce) } } : {}),
+});
 process.on('SIGTERM', () => {
   host.stop().then(
     () => process.exit(0),
