@@ -14,9 +14,9 @@ export interface PipelineTestOptions {
 /**
  * Runs a pipeline's tests, from its `NAME.test.yaml` or its own `tests:`
  * section, the way Redpanda Connect's config unit tests do: each case's
- * input batch goes through the stream's processors at `target_processors`
- * (default `/pipeline/processors`) and the batches that come out are compared
- * with the expectations. Processors are built by the same builder, registry
+ * input batch (or each of its `input_batches`, in order) goes through the
+ * stream's processors at `target_processors` (default `/pipeline/processors`)
+ * and the batches that come out are compared with the expectations. Processors are built by the same builder, registry
  * and plugin runtime as `hotplug run` (plugins are real subprocesses, found in
  * `target.root`); the input and output are not built, so nothing listens.
  * A processor that fails flags its messages, as in a running stream.
@@ -83,9 +83,9 @@ export function resolveTarget(conf: StreamConf, where: string): ComponentConf[] 
 }
 
 async function runCase(tc: TestCase, procs: BuiltProcessors): Promise<string[]> {
-  let out: Batch[];
+  const out: Batch[] = [];
   try {
-    out = await runProcessors(procs.processors, tc.input_batch.map(toMessage));
+    for (const batch of tc.input_batches ?? [tc.input_batch]) out.push(...(await runProcessors(procs.processors, batch.map(toMessage))));
   } catch (err) {
     return [`the processors failed: ${errorMessage(err)}`];
   }

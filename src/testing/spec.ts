@@ -15,6 +15,8 @@ export interface TestCase {
   /** 1-based line of the case in its file, for failure reports. */
   line: number;
   input_batch: TestMessage[];
+  /** Pipeline tests: several batches, run one after another through the same processors (Connect's `input_batches`). */
+  input_batches?: TestMessage[][];
   output_batches?: MessageExpectation[][];
   /** Total number of output messages, across batches. */
   output_count?: number;
@@ -52,7 +54,7 @@ export interface TestFile {
 export const isTestFile = (name: string): boolean => /\.test\.ya?ml$/.test(name);
 
 const CASE_KEYS = new Set(['name', 'input_batch', 'output_batches', 'output_count', 'expect_error']);
-const PIPELINE_CASE_KEYS = new Set(['name', 'input_batch', 'output_batches', 'output_count', 'target_processors']);
+const PIPELINE_CASE_KEYS = new Set(['name', 'input_batch', 'input_batches', 'output_batches', 'output_count', 'target_processors']);
 const MSG_KEYS = new Set(['content', 'json_content', 'metadata']);
 
 export async function loadTestFile(file: string, kind: TestFileKind = 'plugin'): Promise<TestFile> {
@@ -106,14 +108,18 @@ export async function loadTestFile(file: string, kind: TestFileKind = 'plugin'):
     }
     if (typeof c['name'] !== 'string') at(node, `${path}.name`, 'a test case needs a `name`');
     const input = c['input_batch'];
-    if (!Array.isArray(input) || input.length === 0) {
-      at(node, `${path}.input_batch`, '`input_batch` must be a non-empty list of messages', 'e.g. input_batch: [{ content: hello }]');
-    } else {
-      input.forEach((m: unknown, j) => {
-        if (typeof m !== 'object' || m === null) return at(node, `${path}.input_batch[${j}]`, 'a message must be a mapping with `content` or `json_content`');
-        for (const k of Object.keys(m)) if (!MSG_KEYS.has(k)) at(node, `${path}.input_batch[${j}].${k}`, `unknown field '${k}' in an input message`, 'fields: content, json_content, metadata');
+    const inputs = c['input_batches'];
+    const checkBatch = (batch: unknown, where: string, example: string): void => {
+      if (!Array.isArray(batch) || batch.length === 0) return at(node, where, `\`${where.replace(/^.*\./, '')}\` must be a non-empty list of messages`, `e.g. ${example}`);
+      batch.forEach((m: unknown, j) => {
+        if (typeof m !== 'object' || m === null) return at(node, `${where}[${j}]`, 'a message must be a mapping with `content` or `json_content`');
+        for (const k of Object.keys(m)) if (!MSG_KEYS.has(k)) at(node, `${where}[${j}].${k}`, `unknown field '${k}' in an input message`, 'fields: content, json_content, metadata');
       });
-    }
+    };
+    if (inputs === undefined) checkBatch(input, `${path}.input_batch`, 'input_batch: [{ content: hello }]');
+    else if (input !== undefined) at(node, `${path}.input_batches`, 'a test case has `input_batch` or `input_batches`, not both', 'use input_batches: [[...], [...]] for several batches');
+    else if (!Array.isArray(inputs) || inputs.length === 0) at(node, `${path}.input_batches`, '`input_batches` must be a non-empty list of batches', 'e.g. input_batches: [[{ content: a }], [{ content: b }]]');
+    else inputs.forEach((b: unknown, bi) => checkBatch(b, `${path}.input_batches[${bi}]`, 'input_batches: [[{ content: a }], [{ content: b }]]'));
     const outs = c['output_batches'];
     if (outs !== undefined) {
       if (!Array.isArray(outs) || !outs.every(Array.isArray)) {
@@ -141,6 +147,7 @@ export async function loadTestFile(file: string, kind: TestFileKind = 'plugin'):
       name: String(c['name'] ?? `test ${i + 1}`),
       line,
       input_batch: (input ?? []) as TestMessage[],
+      ...(inputs !== undefined ? { input_batches: inputs as TestMessage[][] } : {}),
       output_batches: outs as MessageExpectation[][] | undefined,
       output_count: c['output_count'] as number | undefined,
       expect_error: c['expect_error'] as string | undefined,

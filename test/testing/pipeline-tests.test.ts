@@ -89,6 +89,10 @@ tests:
     target_processors: /pipeline/processors/1
     input_batch: [{ content: x }, { content: y }]
     output_batches: [[{ content_equals: X! }, { content_equals: Y! }]]
+  - name: several batches, in order
+    target_processors: /pipeline/processors/1
+    input_batches: [[{ content: a }], [{ content: b }, { content: c }]]
+    output_batches: [[{ content_equals: A! }], [{ content_equals: B! }, { content_equals: C! }]]
   - name: a labelled processor
     target_processors: describe
     input_batch: [{ content: abc }]
@@ -139,10 +143,10 @@ test('hotplug test runs a pipeline test file and a pipeline\'s own tests: sectio
   const r = await runCli(['test', dir], { timeoutMs: 150_000 });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   for (const name of ['greets loudly', 'every message of a batch']) assert.match(r.stdout, new RegExp(`^ok   .*greet\\.test\\.yaml:\\d+ › ${name}$`, 'm'));
-  for (const name of ["the pipeline's processors \\(the default target\\)", "the input's processors", 'a processor resource by its label', 'one processor by its index', 'a labelled processor']) {
+  for (const name of ["the pipeline's processors \\(the default target\\)", "the input's processors", 'a processor resource by its label', 'one processor by its index', 'several batches, in order', 'a labelled processor']) {
     assert.match(r.stdout, new RegExp(`^ok   .*inline\\.yaml:\\d+ › ${name}$`, 'm'));
   }
-  assert.match(r.stdout, /^7 passed, 0 failed$/m);
+  assert.match(r.stdout, /^8 passed, 0 failed$/m);
 
   // Named on its own, a pipeline finds its plugins in its own folder.
   const one = await runCli(['test', join(dir, 'greet.yaml')], { timeoutMs: 150_000 });
@@ -162,7 +166,7 @@ test('a failing pipeline test prints a diff, the summary and exits 1', { timeout
   assert.match(r.stdout, /^FAIL .*broken\.test\.yaml:6 › json in, field out\n {2}batch 0, message 0: content_equals\n {6}expected: "ZED"\n {6}actual: {3}".*ZED.*!"\n {2}note: batch 0, message 0 carries an error: .+$/m);
   assert.match(r.stdout, /^FAIL .*broken\.test\.yaml:9 › no such index\n {2}cannot build target_processors \/pipeline\/processors\/5: pipeline has 2 processors, so there is no index 5$/m);
   assert.match(r.stdout, /^FAIL .*broken\.test\.yaml:12 › no such resource\n {2}cannot build target_processors tidy: no processor resource or labelled processor named "tidy"$/m);
-  assert.match(r.stdout, /^7 passed, 4 failed$/m);
+  assert.match(r.stdout, /^8 passed, 4 failed$/m);
 });
 
 test('pipeline test files are checked: config, expect_error and a bad target_processors are pointed at', { timeout: 60_000 }, async (t) => {

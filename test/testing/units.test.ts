@@ -108,11 +108,17 @@ test('loadTestFile reads a pipeline\'s own tests: section and checks target_proc
     await assert.rejects(loadTestFile(pipeline, 'plugin'), /unknown field 'input' in a test file[\s\S]*unknown field 'target_processors' in a test case/);
 
     const bad = join(dir, 'bad.test.yaml');
-    writeFileSync(bad, 'tests:\n  - name: x\n    target_processors: 3\n    input_batch: [{ content: a }]\n    output_batches: [[{ bloblang: "this.n >" }]]\n');
+    writeFileSync(
+      bad,
+      'tests:\n  - name: x\n    target_processors: 3\n    input_batch: [{ content: a }]\n    output_batches: [[{ bloblang: "this.n >" }]]\n' +
+        '  - name: y\n    input_batch: [{ content: a }]\n    input_batches: [[{ content: b }]]\n  - name: z\n    input_batches: [[{ content: b }], []]\n',
+    );
     await assert.rejects(loadTestFile(bad, 'pipeline'), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.match(err.message, /bad\.test\.yaml:3:\d+: target_processors must be/);
       assert.match(err.message, /invalid bloblang condition/);
+      assert.match(err.message, /bad\.test\.yaml:6:5: a test case has `input_batch` or `input_batches`, not both/);
+      assert.match(err.message, /bad\.test\.yaml:9:5: `input_batches\[1\]` must be a non-empty list of messages/);
       return true;
     });
   } finally {
