@@ -4,6 +4,7 @@ import { createCatalog, discover, readStream } from '../config/index.js';
 import { buildProcessors, runProcessors, type BuiltProcessors } from '../pipeline/index.js';
 import { compareOutput, loadTestFile, toMessage, TARGET_POINTER, type CaseResult, type TestCase, type TestTarget } from '../testing/index.js';
 import { createHost } from './create.js';
+import type { Host } from './host.js';
 
 export interface PipelineTestOptions {
   log: Logger;
@@ -16,10 +17,11 @@ export interface PipelineTestOptions {
  * section, the way Redpanda Connect's config unit tests do: each case's
  * input batch (or each of its `input_batches`, in order) goes through the
  * stream's processors at `target_processors` (default `/pipeline/processors`)
- * and the batches that come out are compared with the expectations. Processors are built by the same builder, registry
- * and plugin runtime as `hotplug run` (plugins are real subprocesses, found in
- * `target.root`); the input and output are not built, so nothing listens.
- * A processor that fails flags its messages, as in a running stream.
+ * and the batches that come out are compared with the expectations.
+ * Processors are built by the same builder, registry and plugin runtime as
+ * `hotplug run` (plugins are real subprocesses, found in `target.root`); the
+ * input and output are not built, so nothing listens. A processor that fails
+ * flags its messages, as in a running stream.
  */
 export async function runPipelineTests(target: Required<TestTarget>, opts: PipelineTestOptions): Promise<CaseResult[]> {
   const tf = await loadTestFile(target.file, target.file === target.target ? 'inline' : 'pipeline');
@@ -53,7 +55,7 @@ export async function runPipelineTests(target: Required<TestTarget>, opts: Pipel
 }
 
 /** The pipeline's config, checked against the built-ins and the plugins of its functions dir (registered with the host). */
-function loadPipeline(target: Required<TestTarget>, host: ReturnType<typeof createHost>): StreamConf {
+function loadPipeline(target: Required<TestTarget>, host: Host): StreamConf {
   const { builtins, env, expr } = host.loadOptions();
   const manifests = discover(target.root).manifests;
   for (const m of manifests) host.plugins.register(m);

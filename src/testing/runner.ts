@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, displayPath, errorMessage, formatDiagnostic, type Logger } from '../core/index.js';
 import { discover } from '../config/index.js';
 import { runPluginTests, type CaseResult } from './plugin-tests.js';
@@ -51,7 +51,7 @@ export function targetOf(file: string, root?: string): TestTarget | undefined {
 export function functionsDirOf(pipeline: string): string {
   const fallback = resolve(DEFAULT_DIR);
   const rel = relative(fallback, pipeline);
-  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? fallback : dirname(pipeline);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? fallback : dirname(pipeline);
 }
 
 /** True when a pipeline file has its own top-level `tests:` section (Redpanda Connect style). */
@@ -63,7 +63,11 @@ export function hasInlineTests(file: string): boolean {
   }
 }
 
-/** Finds the test files a path means: a test file, a plugin folder, a pipeline file, or a functions dir. */
+/**
+ * Finds the tests a path means: a test file; a plugin folder's test files; a
+ * pipeline file's `NAME.test.yaml` and its own `tests:` section; or, for a
+ * functions dir, all of those under it (the dir is then the pipelines' root).
+ */
 export function findTests(path: string): { targets: TestTarget[]; orphans: string[] } {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new Error(`${path}: no such file or folder`);
