@@ -63,6 +63,8 @@ export class Generation {
             maxMessageBytes: o.maxMessageBytes, startTimeoutMs: o.startTimeoutMs, closeTimeoutMs: o.closeTimeoutMs,
             killTimeoutMs: o.killTimeoutMs, drainTimeoutMs: o.drainTimeoutMs, restart: o.restart,
             init: this.methods.init, close: this.methods.close, config: this.config,
+            // A plugin that has been reloaded once is being edited: keep a warm spare for its next save.
+            spares: this.id > 1 ? o.spares : undefined,
             ...(this.methods.onRestarted ? { onRestarted: this.methods.onRestarted } : {}),
           }),
         );

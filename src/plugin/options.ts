@@ -1,5 +1,6 @@
 import type { Logger } from '../core/log.js';
 import type { RestartPolicy } from './supervisor.js';
+import type { SparePool } from './warm/spare-pool.js';
 
 export interface PluginRuntimeOptions {
   log: Logger;
@@ -18,9 +19,15 @@ export interface PluginRuntimeOptions {
   restart?: Partial<RestartPolicy>;
   /** ProcessBatch calls in flight per process for per-message plugins (the rest coalesce); default 2. */
   coalesceInFlight?: number;
+  /** Keep a warm spare process for each plugin that has been reloaded (see warm/spare-pool.ts); default true, unless HOTPLUG_WARM_SPARES=0. */
+  warmSpares?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<PluginRuntimeOptions, 'restart'>> & { restart: RestartPolicy };
+export type ResolvedOptions = Required<Omit<PluginRuntimeOptions, 'restart'>> & {
+  restart: RestartPolicy;
+  /** The runtime's warm spares; generations after the first start from them. */
+  spares?: SparePool;
+};
 
 export const MiB = 1024 * 1024;
 
@@ -35,5 +42,6 @@ export function resolveOptions(o: PluginRuntimeOptions): ResolvedOptions {
     drainTimeoutMs: o.drainTimeoutMs ?? 30_000,
     restart: { baseMs: 50, maxMs: 5_000, maxFailures: 5, ...o.restart },
     coalesceInFlight: o.coalesceInFlight ?? 2,
+    warmSpares: o.warmSpares ?? process.env['HOTPLUG_WARM_SPARES'] !== '0',
   };
 }

@@ -8,6 +8,7 @@ import type { LaunchSpec } from './launch.js';
 import { drainLines, LineTail } from './log-drain.js';
 import { type ExitInfo, describeExit, withTail, PluginCrashedError } from './process-errors.js';
 import { createSocketDir, recordProcessGroup, removeSocketDir, type SocketDir } from './socket-dir.js';
+import type { Spare } from './warm/spare-pool.js';
 
 export interface ProcessOptions {
   name: string;
@@ -17,6 +18,8 @@ export interface ProcessOptions {
   startTimeoutMs: number;
   closeTimeoutMs: number;
   killTimeoutMs: number;
+  /** A warm spare started for this launch (see warm/spare-pool.ts): it becomes this process instead of a fresh spawn. */
+  spare?: Spare | undefined;
 }
 
 interface PendingCall {
@@ -50,10 +53,10 @@ export class PluginProcess {
   constructor(opts: ProcessOptions) {
     this.opts = opts;
     this.name = opts.name;
-    this.socket = createSocketDir();
-    const { launch } = opts;
+    const { launch, spare } = opts;
+    this.socket = spare?.socket ?? createSocketDir();
     try {
-      this.child = spawn(launch.file, launch.args, {
+      this.child = spare?.child ?? spawn(launch.file, launch.args, {
         cwd: launch.cwd,
         env: { ...launch.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: this.socket.address },
         // Its own process group, so one signal reaches everything it started.
@@ -68,7 +71,7 @@ export class PluginProcess {
       });
     }
     this.log = opts.log.child({ pid: this.child.pid });
-    if (this.child.pid !== undefined) recordProcessGroup(this.socket.dir, this.child.pid);
+    if (this.child.pid !== undefined && !spare) recordProcessGroup(this.socket.dir, this.child.pid);
     this.child.stdin?.on('error', () => {}); // EPIPE once the plugin is gone
     if (this.child.stdout) drainLines(this.child.stdout, this.log, 'stdout');
     if (this.child.stderr) drainLines(this.child.stderr, this.log, 'stderr', this.tail);
@@ -102,6 +105,7 @@ export class PluginProcess {
       });
       this.child.on('close', () => finish());
     });
+    spare?.handOff(launch);
   }
 
   get pid(): number | undefined {

@@ -8,6 +8,7 @@ import { PluginOutput } from './output.js';
 import { liveProcesses } from './plugin-process.js';
 import { PluginProcessor } from './processor.js';
 import { cleanStaleSocketDirs } from './socket-dir.js';
+import { createSparePool } from './warm/spare-pool.js';
 
 export interface PluginRuntime {
   /** A processor backed by the plugin; its process starts on the first batch (or `start()`). */
@@ -29,14 +30,20 @@ export interface PluginRuntime {
  * when nobody called close().
  */
 export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntime {
-  const opts = resolveOptions(options);
-  const log = opts.log.child({ component: 'plugins' });
+  const resolved = resolveOptions(options);
+  const log = resolved.log.child({ component: 'plugins' });
+  const spares = resolved.warmSpares ? createSparePool(resolved.repoRoot, log) : undefined;
+  const opts = { ...resolved, ...(spares ? { spares } : {}) };
   const stale = cleanStaleSocketDirs();
   if (stale.removedDirs.length > 0) {
     log.info({ dirs: stale.removedDirs.length, killedGroups: stale.killedGroups }, 'cleaned up after a previous host');
   }
   const components = new Set<PluginComponent>();
-  process.on('exit', killAllSync);
+  const onExit = (): void => {
+    killAllSync();
+    spares?.killSync();
+  };
+  process.on('exit', onExit);
   let closing: Promise<void> | undefined;
 
   const add = <T extends PluginComponent>(c: T): T => {
@@ -55,7 +62,8 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
       closing ??= (async () => {
         const results = await Promise.allSettled([...components].map((c) => c.close()));
         for (const r of results) if (r.status === 'rejected') log.warn({ err: r.reason }, 'closing a plugin failed');
-        process.off('exit', killAllSync);
+        await spares?.close();
+        process.off('exit', onExit);
       })();
       return closing;
     },

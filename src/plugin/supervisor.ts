@@ -4,6 +4,7 @@ import type { Logger } from '../core/log.js';
 import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
 import { PluginProcess, type ProcessOptions } from './plugin-process.js';
 import { PluginCrashedError } from './process-errors.js';
+import type { SparePool } from './warm/spare-pool.js';
 
 /**
  * - stopped:  not running (before the first start, and after close)
@@ -30,6 +31,8 @@ export interface SupervisorOptions extends ProcessOptions {
   init: MethodDefinition<InitRequest, any>;
   close: MethodDefinition<EmptyRequest, ErrorResponse>;
   config: InitRequest['config'];
+  /** Warm spares to start from, each replaced by a new one (dev mode, after a plugin's first reload). */
+  spares?: SparePool | undefined;
   /** Runs after Init on every restart (inputs and outputs Connect here). */
   onRestarted?: (p: PluginProcess) => Promise<void>;
 }
@@ -223,6 +226,7 @@ export class Supervisor {
     const p = new PluginProcess({
       name: o.name, launch: o.launch, log: o.log, maxMessageBytes: o.maxMessageBytes,
       startTimeoutMs: o.startTimeoutMs, closeTimeoutMs: o.closeTimeoutMs, killTimeoutMs: o.killTimeoutMs,
+      spare: o.spares?.take(o.launch),
     });
     this.proc = p;
     try {
@@ -231,6 +235,9 @@ export class Supervisor {
       p.kill();
       await p.close();
       throw err;
+    } finally {
+      // After the start, not during it (two cores): the next save, or a restart, finds a spare ready again.
+      o.spares?.refill(o.launch);
     }
     p.exited.then(() => this.handleExit(p), () => {});
   }
