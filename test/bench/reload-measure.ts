@@ -21,6 +21,8 @@ export async function measureEdits(opts: {
   /** Save via write-to-temp + rename (vim, JetBrains) instead of writing in place (VS Code's default). */
   atomic?: boolean;
   timeoutMs?: number;
+  /** Wait between one edit's new response and the next edit (a person's save cadence); default 0. */
+  pauseMs?: number;
 }): Promise<EditRun> {
   const latenciesMs: number[] = [];
   const failedBefore = opts.load.errors.length;
@@ -42,6 +44,7 @@ export async function measureEdits(opts: {
       what: `a response containing ${marker} from ${opts.url}`,
     });
     latenciesMs.push(seenAt - writtenAt);
+    if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
   }
   return { latenciesMs, failedDuring: opts.load.errors.length - failedBefore };
 }

@@ -19,7 +19,7 @@ createServer((req, res) => {
 `;
 }
 
-export async function measureNodeWatch(edits: number, concurrency: number): Promise<EditRun & { ok: number }> {
+export async function measureNodeWatch(edits: number, concurrency: number, pauseMs = 0): Promise<EditRun & { ok: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'hotplug-bench-watch-'));
   const port = await freePort();
   const file = join(dir, 'server.mjs');
@@ -30,7 +30,7 @@ export async function measureNodeWatch(edits: number, concurrency: number): Prom
     await waitFor(async () => (await fetch(url, { method: 'POST', body: 'x' })).ok, { what: 'node --watch server up' });
     const load = startLoad({ urls: [url], concurrency });
     try {
-      const run = await measureEdits({ load, url, file, edits, render: (v) => nodeWatchServer(v, port), marker: (v) => `v${v}:` });
+      const run = await measureEdits({ load, url, file, edits, pauseMs, render: (v) => nodeWatchServer(v, port), marker: (v) => `v${v}:` });
       const summary = await load.stop();
       return { ...run, ok: summary.ok };
     } finally {

@@ -5,13 +5,15 @@
  * equivalent plain node:http server. Load comes from a separate process.
  * Edits write the file in place (as VS Code does), for both.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { measureHotplugDev } from './reload-hotplug.js';
 import { measureNodeWatch } from './reload-node-watch.js';
 import { percentile, printTable } from './reload-measure.js';
 
 const EDITS = Number(process.env['EDITS'] ?? 20);
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 8);
+/** Pause after each edit's new response before the next edit; 0 = back to back. */
+const PAUSE_MS = Number(process.env['PAUSE_MS'] ?? 0);
 
 const row = (name: string, lat: number[], failed: number, ok: number): string[] => [
   name,
@@ -22,9 +24,9 @@ const row = (name: string, lat: number[], failed: number, ok: number): string[] 
   String(ok),
 ];
 
-const hp = await measureHotplugDev(EDITS, CONCURRENCY);
-const watch = await measureNodeWatch(EDITS, CONCURRENCY);
-console.log(`\nbench:reload — ${EDITS} edits each, ${CONCURRENCY} concurrent clients (load in a separate process), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+const hp = await measureHotplugDev(EDITS, CONCURRENCY, PAUSE_MS);
+const watch = await measureNodeWatch(EDITS, CONCURRENCY, PAUSE_MS);
+console.log(`\nbench:reload — ${EDITS} edits each${PAUSE_MS ? `, ${PAUSE_MS} ms apart` : ', back to back'}, ${CONCURRENCY} concurrent clients (load in a separate process), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 printTable([
   ['target', 'edits', 'p50 ms', 'max ms', 'failed requests', 'ok requests'],
   row('hotplug dev, TS plugin', hp.ts.latenciesMs, hp.ts.failedDuring, hp.ok),
