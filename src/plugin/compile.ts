@@ -3,18 +3,20 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { HotplugError, ErrorCode } from '../core/errors.js';
+import { sdkBundle } from './sdk-bundle.js';
 
 /**
  * Compiles a TypeScript plugin entry into one ESM file in `outDir` and
  * returns its path. The plugin's own code and its packages are bundled;
- * `hotplug/sdk` stays an external import of the compiled SDK at
- * `<repoRoot>/dist/src/sdk/ts/index.js` (by absolute URL), so the SDK is
- * never re-bundled and every plugin shares the host's copy. Output names
+ * `hotplug/sdk` stays an external import, by absolute URL, of the host's
+ * SDK bundled once with grpc-js (see sdk-bundle.ts; the unbundled
+ * `<repoRoot>/dist/src/sdk/ts/index.js` if that bundle cannot be built), so
+ * the SDK is never re-bundled per plugin and every plugin shares one copy. Output names
  * carry a content hash, so a running generation's file is never overwritten
  * by the next compile.
  */
 export async function compileTsPlugin(entry: string, outDir: string, repoRoot: string = defaultRepoRoot()): Promise<string> {
-  const sdkUrl = pathToFileURL(join(repoRoot, 'dist', 'src', 'sdk', 'ts', 'index.js')).href;
+  const sdkUrl = pathToFileURL(await sdkBundle(repoRoot)).href;
   const sdkPlugin: Plugin = {
     name: 'hotplug-sdk',
     setup(b) {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Message } from '../../src/core/message.js';
 import { HotplugError, ErrorCode } from '../../src/core/errors.js';
 import { compileTsPlugin, resolvePython } from '../../src/plugin/index.js';
+import { sdkBundle } from '../../src/plugin/sdk-bundle.js';
 import { fixtures, manifest, repoRoot, tempDir, testRuntime } from './helpers.js';
 
 const tsDir = join(fixtures, 'ts-plugin');
@@ -17,13 +18,15 @@ test('a .ts command argument is compiled with esbuild and run on the host\'s nod
   assert.equal(out?.[0]?.text(), 'HELLO!');
 });
 
-test('compileTsPlugin keeps hotplug/sdk external, pointing at the built SDK by absolute URL', async (t) => {
+test('compileTsPlugin keeps hotplug/sdk external, pointing at the built SDK bundled with grpc-js, by absolute URL', async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'uses-sdk.ts'), "import * as sdk from 'hotplug/sdk';\nexport const keep = sdk;\n");
   const out = await compileTsPlugin(join(dir, 'uses-sdk.ts'), join(dir, 'out'), repoRoot);
   const code = readFileSync(out, 'utf8');
-  const sdkUrl = pathToFileURL(join(repoRoot, 'dist', 'src', 'sdk', 'ts', 'index.js')).href;
-  assert.ok(code.includes(`from "${sdkUrl}"`), 'imports the SDK by URL');
+  const sdk = await sdkBundle(repoRoot);
+  assert.match(sdk, /hotplug-sdk-[0-9a-f]{16}\.mjs$/, 'the bundle was built');
+  assert.ok(code.includes(`from "${pathToFileURL(sdk).href}"`), 'imports the SDK bundle by URL');
+  assert.match(readFileSync(sdk, 'utf8'), /class Server\b/, 'grpc-js is inside the bundle');
   assert.ok(out.endsWith('.mjs'));
 });
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { basename, join } from 'node:path';
 import type { Logger } from '../../core/log.js';
 import type { LaunchSpec } from '../launch.js';
+import { sdkBundleIfReady } from '../sdk-bundle.js';
 import { createSocketDir, recordProcessGroup, removeSocketDir, type SocketDir } from '../socket-dir.js';
 
 /**
@@ -115,11 +116,12 @@ function warmCommand(launch: LaunchSpec, repoRoot: string): { key: string; argv:
   const entry = launch.args[0];
   if (entry === undefined || entry.startsWith('-')) return undefined;
   let script: string;
-  if (launch.file === process.execPath && entry.endsWith('.mjs')) script = join(repoRoot, 'dist', 'src', 'plugin', 'warm', 'node-spare.js');
-  else if (/^python[\d.]*$/.test(basename(launch.file)) && entry.endsWith('.py')) script = join(repoRoot, 'src', 'plugin', 'warm', 'python-spare.py');
+  let argv: string[];
+  if (launch.file === process.execPath && entry.endsWith('.mjs')) argv = [join(repoRoot, 'dist', 'src', 'plugin', 'warm', 'node-spare.js'), sdkBundleIfReady(repoRoot)];
+  else if (/^python[\d.]*$/.test(basename(launch.file)) && entry.endsWith('.py')) argv = [join(repoRoot, 'src', 'plugin', 'warm', 'python-spare.py')];
   else return undefined;
-  const key = JSON.stringify([launch.file, launch.cwd, Object.entries(launch.env).sort(([a], [b]) => (a < b ? -1 : 1))]);
-  return { key, argv: [script] };
+  const key = JSON.stringify([...argv, launch.file, launch.cwd, Object.entries(launch.env).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  return { key, argv };
 }
 
 function startSpare(launch: LaunchSpec, argv: string[], log: Logger): Spare | undefined {
