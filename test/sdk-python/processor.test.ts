@@ -5,32 +5,11 @@ import { Message } from '../../src/core/message.js';
 import type { Value } from '../../src/core/value.js';
 import { ProcessorService } from '../../src/wire/index.js';
 import { waitFor } from '../helpers/poll.js';
-import { norm, normMessage, randomBatch, rng } from '../wire/proto-model.js';
+import { EVERY_KIND, norm, normMessage, randomBatch, rng } from '../wire/proto-model.js';
 import { FIXTURES, connectPlugin, stderrMatches, untilAnswered, type PluginProcess, type RpcClient } from './python-plugin.js';
 
 const SCRIPT = join(FIXTURES, 'processor.py');
 
-const EVERY_KIND: Record<string, Value> = {
-  null: null,
-  string: 'héllo wörld 🎉',
-  emptyString: '',
-  int: 42,
-  negative: -7,
-  int64Max: 2n ** 63n - 1n,
-  int64Min: -(2n ** 63n),
-  double: 3.25,
-  infinity: -Infinity,
-  true: true,
-  false: false,
-  timestamp: new Date(1_700_000_000_123),
-  beforeEpoch: new Date(-1_500),
-  bytes: Uint8Array.from([0, 1, 2, 255, 254]),
-  emptyBytes: new Uint8Array(0),
-  struct: { a: 1, b: 'two', c: { d: [true, null] } },
-  emptyStruct: {},
-  list: [1, 'x', 2.5, false, null, new Uint8Array([9])],
-  emptyList: [],
-};
 
 async function start(t: { after(fn: () => Promise<void>): void }, scenario: string, config: Value = {}) {
   const { plugin, client } = await connectPlugin(t, ProcessorService, SCRIPT, [scenario]);

@@ -10,35 +10,8 @@ import * as pb from '../../src/gen/redpanda/runtime/v1alpha1/message_pb.js';
 import * as ppb from '../../src/gen/redpanda/runtime/v1alpha1/processor_pb.js';
 import * as ipb from '../../src/gen/redpanda/runtime/v1alpha1/input_pb.js';
 import * as opb from '../../src/gen/redpanda/runtime/v1alpha1/output_pb.js';
-import { batchToProto, messageFromProto, norm, normMessage, randomBatch, rng, valueToProto } from './proto-model.js';
+import { EVERY_KIND, batchToProto, messageFromProto, norm, normMessage, randomBatch, rng, valueToProto } from './proto-model.js';
 
-const EVERY_KIND: Record<string, Value> = {
-  null: null,
-  emptyString: '',
-  string: 'héllo wörld 🎉',
-  zero: 0,
-  int: 42,
-  negative: -7,
-  maxSafe: Number.MAX_SAFE_INTEGER,
-  minSafe: Number.MIN_SAFE_INTEGER,
-  bigPositive: 2n ** 53n + 1n,
-  int64Max: 2n ** 63n - 1n,
-  int64Min: -(2n ** 63n),
-  double: 3.25,
-  negativeDouble: -1e-300,
-  infinity: Infinity,
-  true: true,
-  false: false,
-  timestamp: new Date(1_700_000_000_123),
-  beforeEpoch: new Date(-1_500),
-  bytes: Uint8Array.from([0, 1, 2, 255, 254]),
-  emptyBytes: new Uint8Array(0),
-  struct: { a: 1, b: 'two', c: { d: [true, null] } },
-  emptyStruct: {},
-  list: [1, 'x', 2.5, false, null, new Uint8Array([9])],
-  emptyList: [],
-  nested: { l: [[{ deep: [new Date(0), 2n ** 60n] }]] },
-};
 
 function roundTrip(batch: Message[]): Message[] {
   return codecs.processBatchRequest.decode(codecs.processBatchRequest.encode({ batch })).batch;

@@ -147,3 +147,32 @@ export function randomBatch(r: () => number, size: number): Batch {
   }
   return out;
 }
+
+/** One value of every kind the wire carries, edge cases included (int64 bounds, NaN-free doubles, empty containers, nesting). */
+export const EVERY_KIND: Record<string, Value> = {
+  null: null,
+  emptyString: '',
+  string: 'héllo wörld 🎉',
+  zero: 0,
+  int: 42,
+  negative: -7,
+  maxSafe: Number.MAX_SAFE_INTEGER,
+  minSafe: Number.MIN_SAFE_INTEGER,
+  bigPositive: 2n ** 53n + 1n,
+  int64Max: 2n ** 63n - 1n,
+  int64Min: -(2n ** 63n),
+  double: 3.25,
+  negativeDouble: -1e-300,
+  infinity: Infinity,
+  true: true,
+  false: false,
+  timestamp: new Date(1_700_000_000_123),
+  beforeEpoch: new Date(-1_500),
+  bytes: Uint8Array.from([0, 1, 2, 255, 254]),
+  emptyBytes: new Uint8Array(0),
+  struct: { a: 1, b: 'two', c: { d: [true, null] } },
+  emptyStruct: {},
+  list: [1, 'x', 2.5, false, null, new Uint8Array([9])],
+  emptyList: [],
+  nested: { l: [[{ deep: [new Date(0), 2n ** 60n] }]] },
+};
