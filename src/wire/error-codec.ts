@@ -115,13 +115,6 @@ function durationSize(ms: number): number {
 }
 
 function readDurationMs(r: Reader, end: number): number {
-  let seconds = 0;
-  let nanos = 0;
-  while (r.pos < end) {
-    const tag = r.uvarint();
-    if (tag === 0x08) seconds = Number(r.int64());
-    else if (tag === 0x10) nanos = Number(r.int64());
-    else r.skip(tag & 7);
-  }
+  const { seconds, nanos } = r.secondsNanos(end);
   return seconds * 1000 + nanos / 1_000_000;
 }

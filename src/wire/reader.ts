@@ -103,6 +103,22 @@ export class Reader {
   }
 
   /** Skips a field of the given wire type (unknown fields are ignored, as protobuf requires). */
+  /**
+   * The fields of a google.protobuf.Timestamp or Duration message ending at
+   * `end` (both are { int64 seconds = 1; int32 nanos = 2 }).
+   */
+  secondsNanos(end: number): { seconds: number; nanos: number } {
+    let seconds = 0;
+    let nanos = 0;
+    while (this.pos < end) {
+      const tag = this.uvarint();
+      if (tag === 0x08) seconds = Number(this.int64());
+      else if (tag === 0x10) nanos = Number(this.int64());
+      else this.skip(tag & 7);
+    }
+    return { seconds, nanos };
+  }
+
   skip(wireType: number): void {
     switch (wireType) {
       case 0:

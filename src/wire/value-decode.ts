@@ -83,13 +83,6 @@ function readListBody(r: Reader, end: number): Value[] {
 }
 
 function readTimestamp(r: Reader, end: number): Date {
-  let seconds = 0;
-  let nanos = 0;
-  while (r.pos < end) {
-    const tag = r.uvarint();
-    if (tag === 0x08) seconds = Number(r.int64());
-    else if (tag === 0x10) nanos = Number(r.int64());
-    else r.skip(tag & 7);
-  }
+  const { seconds, nanos } = r.secondsNanos(end);
   return new Date(seconds * 1000 + Math.floor(nanos / 1_000_000));
 }
