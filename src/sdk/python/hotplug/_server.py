@@ -138,7 +138,11 @@ async def serve(service: ComponentService) -> None:
     except RuntimeError:
         bound = 0
     if not bound:  # older grpcio returns 0, newer raises
-        sys.exit(f"hotplug plugin: cannot listen on {addr} (does its directory exist and is it writable?)")
+        sys.stderr.write(f"hotplug plugin: cannot listen on {addr} (does its directory exist and is it writable?)\n")
+        sys.stderr.flush()
+        # Not sys.exit: grpc's threads, already started by the server object,
+        # can keep the interpreter from exiting, and the host would wait forever.
+        os._exit(1)
     await server.start()
     log.debug("%s listening on %s", service.kind, addr)
 
