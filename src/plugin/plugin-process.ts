@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Client, credentials, Metadata, status, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
+import { status, type MethodDefinition } from '@grpc/grpc-js';
 import { HotplugError, ErrorCode, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
+import { UnaryChannel, type CallError, type EmptyRequest, type ErrorResponse, type InitRequest } from '../wire/index.js';
 import type { LaunchSpec } from './launch.js';
 import { drainLines, LineTail } from './log-drain.js';
 import { type ExitInfo, describeExit, withTail, PluginCrashedError } from './process-errors.js';
@@ -45,7 +45,7 @@ export class PluginProcess {
   private readonly opts: ProcessOptions;
   private readonly log: Logger;
   private readonly tail = new LineTail();
-  private client: Client | undefined;
+  private client: UnaryChannel | undefined;
   private readonly calls = new Set<PendingCall>();
   private ready = false;
   private closing: Promise<void> | undefined;
@@ -140,7 +140,7 @@ export class PluginProcess {
       if (!socketSeen && existsSync(this.socket.socketPath)) socketSeen = true;
       if (socketSeen) {
         try {
-          const res = await this.raceExit(this.unary(init, req, left, true));
+          const res = await this.raceExit(this.unary(init, req, left));
           if (res.error) {
             throw new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} rejected its config: ${res.error.message}`, {
               hint: 'check the component config against the fields in the plugin manifest',
@@ -150,7 +150,7 @@ export class PluginProcess {
           return res;
         } catch (err) {
           if (err instanceof HotplugError) throw err;
-          const code = (err as ServiceError).code;
+          const code = (err as CallError).code;
           if (code === status.UNIMPLEMENTED) {
             throw new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} does not implement ${init.path.split('/')[1]}`, {
               hint: 'check `type` in the plugin manifest: it must match the kind of component the plugin serves', cause: err,
@@ -180,29 +180,29 @@ export class PluginProcess {
       const pending: PendingCall = { reject, settled: false };
       this.calls.add(pending);
       this.inFlight++;
-      const onAbort = (): void => call.cancel();
-      const call = this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, req, new Metadata(), {}, (err, res) => {
-        this.inFlight--;
-        this.calls.delete(pending);
-        // Long-lived signals (one per input) must not collect a listener per call.
-        signal?.removeEventListener('abort', onAbort);
-        if (pending.settled) return;
-        if (!err) {
+      this.client.call(method, req, { signal }).then(
+        (res) => {
+          this.inFlight--;
+          this.calls.delete(pending);
+          if (pending.settled) return;
           pending.settled = true;
-          resolve(res as Res);
-          return;
-        }
-        if (err.code === status.UNAVAILABLE || (err.code === status.CANCELLED && !signal?.aborted) || err.code === status.INTERNAL && /RST_STREAM|drop|closed/i.test(err.message)) {
-          // The connection broke: the process is dying, or wedged. Either
-          // way it is done; the exit handler rejects this call as a crash.
-          this.calls.add(pending);
-          this.suspectCrash();
-          return;
-        }
-        pending.settled = true;
-        reject(this.callError(method.path, err));
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
+          resolve(res);
+        },
+        (err: CallError) => {
+          this.inFlight--;
+          this.calls.delete(pending);
+          if (pending.settled) return;
+          if (err.code === status.UNAVAILABLE || (err.code === status.CANCELLED && !signal?.aborted) || err.code === status.INTERNAL && /RST_STREAM|drop|closed/i.test(err.message)) {
+            // The connection broke: the process is dying, or wedged. Either
+            // way it is done; the exit handler rejects this call as a crash.
+            this.calls.add(pending);
+            this.suspectCrash();
+            return;
+          }
+          pending.settled = true;
+          reject(this.callError(method.path, err));
+        },
+      );
     });
   }
 
@@ -224,7 +224,7 @@ export class PluginProcess {
     const { closeTimeoutMs, killTimeoutMs } = this.opts;
     if (!this.exitInfo && this.ready && closeMethod && this.client) {
       try {
-        const res = await this.raceExit(this.unary(closeMethod, {}, closeTimeoutMs, false));
+        const res = await this.raceExit(this.unary(closeMethod, {}, closeTimeoutMs));
         if (res.error) this.log.warn({ error: res.error.message }, 'plugin reported an error on Close');
       } catch (err) {
         if (!this.exitInfo) this.log.debug({ err }, 'Close RPC failed; terminating');
@@ -243,29 +243,9 @@ export class PluginProcess {
     removeSocketDir(this.socket.dir);
   }
 
-  private unary<Req, Res>(method: MethodDefinition<Req, Res>, req: Req, timeoutMs: number, waitForReady: boolean): Promise<Res> {
-    const client = (this.client ??= this.createClient());
-    const md = new Metadata();
-    if (waitForReady) md.setOptions({ waitForReady: true });
-    return new Promise<Res>((resolve, reject) => {
-      client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, req, md, { deadline: Date.now() + timeoutMs }, (err, res) => {
-        if (err) reject(err);
-        else resolve(res as Res);
-      });
-    });
-  }
-
-  private createClient(): Client {
-    const max = this.opts.maxMessageBytes;
-    return new Client(this.socket.address, credentials.createInsecure(), {
-      'grpc.max_send_message_length': max,
-      'grpc.max_receive_message_length': max,
-      // Reconnect fast while the plugin is coming up; the channel dies with the process anyway.
-      'grpc.initial_reconnect_backoff_ms': 10,
-      'grpc.min_reconnect_backoff_ms': 10,
-      'grpc.max_reconnect_backoff_ms': 250,
-      'grpc.enable_retries': 0,
-    });
+  private unary<Req, Res>(method: MethodDefinition<Req, Res>, req: Req, timeoutMs: number): Promise<Res> {
+    this.client ??= new UnaryChannel(this.socket.address, { maxMessageBytes: this.opts.maxMessageBytes });
+    return this.client.call(method, req, { timeoutMs });
   }
 
   private raceExit<T>(p: Promise<T>): Promise<T> {
@@ -287,7 +267,7 @@ export class PluginProcess {
     });
   }
 
-  private callError(path: string, err: ServiceError): HotplugError {
+  private callError(path: string, err: CallError): HotplugError {
     const rpc = path.slice(path.lastIndexOf('/') + 1);
     if (err.code === status.RESOURCE_EXHAUSTED && /larger|size|length|max/i.test(err.message)) {
       return new HotplugError(ErrorCode.MessageTooLarge, `plugin ${this.name}: ${rpc} message too large: ${err.details || err.message}`, {

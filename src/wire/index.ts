@@ -13,3 +13,4 @@ export type {
 export * as codecs from './rpc-codec.js';
 export type { Codec } from './rpc-codec.js';
 export { errorFromWire, errorToWire, EndOfInputError } from './errors.js';
+export { UnaryChannel, CallError, type CallOptions, type ChannelOptions } from './channel.js';

@@ -4,7 +4,9 @@
  * and idle RSS of TS and Python plugins.
  *
  * Every plugin is its own process; the host side runs here and pays for the
- * real codec (encoding core Messages, decoding the answer). "sequential" is
+ * real codec (encoding core Messages, decoding the answer) and the host's
+ * real transport (src/wire/channel.ts on node:http2). The floor is what the
+ * issue names: a raw @grpc/grpc-js client and server echoing the bytes. "sequential" is
  * one call in flight (round-trip bound); "N in flight" keeps N calls going, as
  * a pipeline with several threads does. Each cell is the median of ROUNDS
  * rounds of ROUND_MS, rows interleaved so that load from other processes hits
@@ -18,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Message } from '../../src/core/message.js';
-import { ProcessorService, codecs } from '../../src/wire/index.js';
+import { ProcessorService, UnaryChannel, codecs } from '../../src/wire/index.js';
 import { repoRoot, startPlugin, type RunningPlugin } from '../sdk-ts/harness.js';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '1,10,100,1000').split(',').map(Number);
@@ -86,18 +88,19 @@ async function measure(row: Row, call: () => Promise<void>, ms: number, inFlight
 
 async function processorRow(name: string, entry: string): Promise<Row> {
   const plugin = await startPlugin({ entry });
-  const rpc = plugin.client(ProcessorService);
-  const init = await rpc.init({ config: {} });
+  const init = await plugin.client(ProcessorService).init({ config: {} });
   if (init.error) throw new Error(`${name}: Init failed: ${init.error.message}`);
   // As the host does: per-message plugins are asked for one result batch per message.
   const perMessageResults = init.perMessage === true;
+  // Calls go through the host's own transport (src/wire/channel.ts), as a pipeline's do.
+  const channel = new UnaryChannel(plugin.address, { maxMessageBytes: 64 << 20 });
   return {
     name: `${name}${perMessageResults ? ' (per-message results)' : ''}`,
     plugin,
     call(n) {
       const batch = makeBatch(n);
       return async () => {
-        const res = await rpc.processBatch({ batch, perMessageResults });
+        const res = await channel.call(ProcessorService.processBatch, { batch, perMessageResults });
         let out = 0;
         for (const b of res.batches) out += b.length;
         if (out !== n || res.error) throw new Error(`${name}: expected ${n} messages back, got ${out} ${res.error?.message ?? ''}`);
