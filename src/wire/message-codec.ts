@@ -27,7 +27,7 @@ export function sizeMessage(m: Message, l: Lengths): number {
     const len = m.bytes().byteLength;
     n = 1 + varintSize(len) + len;
   }
-  if (m.metadata.size > 0) {
+  if (m.hasMetadata()) {
     const slot = l.reserve();
     let md = 0;
     for (const [k, v] of m.metadata) md += sizeEntry(k, v, l);
@@ -52,7 +52,7 @@ export function writeMessage(m: Message, w: Writer, l: Lengths): void {
     w.byte(0x0a);
     w.bytes(m.bytes());
   }
-  if (m.metadata.size > 0) {
+  if (m.hasMetadata()) {
     w.byte(0x1a);
     w.uvarint(l.take());
     for (const [k, v] of m.metadata) writeEntry(k, v, w, l);
