@@ -79,6 +79,12 @@ export function checkManifest(text: string, file: string): LoadResult<PluginMani
       `use lower-case letters, digits and underscores, starting with a letter${fixed ? `, e.g. name: ${fixed}` : ''}`,
     );
   }
+  // Several processes reading one source would each need their own ack routing and end-of-input;
+  // an input runs one process, and says so instead of silently ignoring the setting.
+  const instancesNode = root.get('instances', true) as Node | undefined;
+  if (conf !== INVALID && conf['type'] === 'input' && (conf['instances'] as number) > 1) {
+    diags.warn(ErrorCode.InvalidValue, `instances: ${String(conf['instances'])} is ignored for an input plugin: an input runs one process`, at(src, instancesNode ?? root, 'instances'), 'remove instances, or run more input streams; instances applies to processors and outputs');
+  }
   const fields = checkFieldDefs(ctx, root);
   if (conf === INVALID || diags.errorCount > 0 || !fields) return { value: undefined, diagnostics: diags.sorted() };
   const dir = dirname(file);

@@ -119,3 +119,13 @@ test("a plugin's fields check its pipeline config like a built-in's", () => {
   ]);
   assert.equal(res.diagnostics[2]?.hint, "did you mean 'language'?");
 });
+
+test('instances on an input plugin loads with a warning naming the line, since an input runs one process', () => {
+  const file = join(tmpdir(), 'plugin.yaml');
+  const { value, diagnostics } = checkManifest('name: feed\ntype: input\ncommand: [node, main.js]\ninstances: 3\n', file);
+  assert.equal(value?.instances, 3);
+  assert.deepEqual(diagnostics.map((d) => `${d.severity} ${d.location?.line}:${d.location?.col} ${d.location?.path ?? ''}`), ['warning 4:12 instances']);
+  assert.match(diagnostics[0]?.message ?? '', /ignored for an input plugin/);
+  const proc = checkManifest('name: up\ntype: processor\ncommand: [node, main.js]\ninstances: 3\n', file);
+  assert.deepEqual(proc.diagnostics, []);
+});
