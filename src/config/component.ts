@@ -107,7 +107,7 @@ export function parseComponent(ctx: ComponentContext, node: Node | null, kind: C
   const src = ctx.src;
   const locate = (rel: string) => locateIn(src, valueNode, typePath, rel, keyAt);
   // Cross-field checks run only on a config whose fields all passed.
-  for (const problem of runLint(lint, config, type)) {
+  for (const problem of runLint(lint, config, type, ctx.src.file)) {
     const report = problem.severity === 'warning' ? ctx.diags.warn : ctx.diags.error;
     report.call(ctx.diags, ErrorCode.InvalidValue, problem.message, locate(problem.path), problem.hint);
     if (problem.severity === 'error') ok = false;
@@ -148,10 +148,10 @@ function missingValue(ctx: ComponentContext, type: string, offset: number | unde
 }
 
 // A spec's lint is component code: if it throws, that is reported, not fatal to loading.
-function runLint(lint: ComponentSpec['lint'], config: unknown, type: string): SpecProblem[] {
+function runLint(lint: ComponentSpec['lint'], config: unknown, type: string, file: string): SpecProblem[] {
   if (!lint) return [];
   try {
-    return lint(config);
+    return lint(config, { file });
   } catch (err) {
     return [{ severity: 'error', message: `checking ${type} failed: ${err instanceof Error ? err.message : String(err)}`, path: '' }];
   }

@@ -65,9 +65,17 @@ export interface ComponentSpec {
    * Checks across fields that a single field's `check` cannot make (a level
    * too high for the chosen algorithm, a loop with no way to end). The config
    * loader calls it once the fields have passed, with the checked config, and
-   * reports each problem at `locate(problem.path)`. Pure: no I/O.
+   * reports each problem at `locate(problem.path)`. No side effects; the
+   * only I/O allowed is reading files the config names (a CA bundle), so
+   * that a missing or malformed one is a load error, not a runtime one.
    */
-  lint?(config: unknown): SpecProblem[];
+  lint?(config: unknown, ctx?: LintContext): SpecProblem[];
+}
+
+/** Where the config a spec's `lint` checks was written (the config loader always passes it). */
+export interface LintContext {
+  /** Absolute path of the pipeline file; relative paths in a config are resolved against its folder. */
+  file: string;
 }
 
 /** A problem found by a spec's `lint`, at a path relative to the component's config. */

@@ -1,8 +1,11 @@
+import { resolve } from 'node:path';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
-import { type Batch, type Logger, type Message, type Output, type OutputDef, errorMessage } from '../../core/index.js';
+import { type Batch, type Logger, type Message, type Output, type OutputDef, type SpecProblem, ErrorCode, HotplugError } from '../../core/index.js';
 import { batchingField, batchingProblems } from '../batching-spec.js';
 import { sleep } from '../connect.js';
 import { type Interpolated, interpolate } from '../expr.js';
+import { type BasicAuthConf, basicAuthField, basicAuthHeader, basicAuthProblems } from './client-auth.js';
+import { type TlsConf, type TlsConnectOptions, describeFailure, loadTls, tlsField } from './client-tls.js';
 import { buildMultipart } from './multipart.js';
 
 export interface HttpClientConf {
@@ -21,6 +24,8 @@ export interface HttpClientConf {
   batch_as_multipart?: boolean;
   propagate_response?: boolean;
   max_in_flight?: number;
+  tls?: TlsConf;
+  basic_auth?: BasicAuthConf;
 }
 
 /** What one attempt's status means (Redpanda Connect's order of checks). */
@@ -33,6 +38,8 @@ type Verdict = 'ok' | 'drop' | 'backoff' | 'retry';
  * `batch_as_multipart`. Failed attempts are retried (`retry_period`, or
  * exponential backoff for `backoff_on` statuses, capped by
  * `max_retry_backoff`); once `retries` run out the batch is nacked.
+ * TLS files were read and checked at load (see client-tls.ts); the agent
+ * gets them as connect options.
  */
 export class HttpClientOutput implements Output {
   readonly maxInFlight: number;
@@ -40,21 +47,29 @@ export class HttpClientOutput implements Output {
   private readonly dispatcher: Dispatcher;
   private readonly verb: string;
   private readonly headers: Array<[string, Interpolated]>;
+  private readonly authorization: string | undefined;
+  private readonly insecure: boolean;
+  private readonly clientCerts: boolean;
   private readonly abort = new AbortController();
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly conf: HttpClientConf,
     private readonly log: Logger,
+    tls?: TlsConnectOptions,
   ) {
     this.maxInFlight = conf.max_in_flight ?? 64;
     this.verb = (conf.verb ?? 'POST').toUpperCase();
     this.headers = Object.entries(conf.headers ?? {});
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: this.maxInFlight });
+    this.authorization = basicAuthHeader(conf.basic_auth);
+    this.insecure = tls?.rejectUnauthorized === false;
+    this.clientCerts = (tls?.cert?.length ?? 0) > 0;
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: this.maxInFlight, ...(tls && { connect: tls }) });
     this.dispatcher = conf.follow_redirects === false ? this.agent : this.agent.compose(interceptors.redirect({ maxRedirections: 5 }));
   }
 
   connect(): Promise<void> {
+    if (this.insecure) this.log.warn('tls.skip_cert_verify is true: server certificates are not checked (insecure)');
     return Promise.resolve();
   }
 
@@ -88,6 +103,7 @@ export class HttpClientOutput implements Output {
   private headersFor(batch: Batch, i: number): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of this.headers) out[k.toLowerCase()] = interpolate(v, batch, i);
+    if (this.authorization !== undefined) out['authorization'] = this.authorization;
     return out;
   }
 
@@ -123,7 +139,7 @@ export class HttpClientOutput implements Output {
       } catch (err) {
         if (err instanceof DropError) throw err;
         if (this.abort.signal.aborted) throw new Error(`${this.verb} ${url} abandoned: output closing`);
-        lastErr = `${this.verb} ${url} failed: ${errorMessage(err)}`;
+        lastErr = `${this.verb} ${url} failed: ${describeFailure(err, url.startsWith('https:'), this.clientCerts)}`;
       }
       if (attempt < retries) {
         this.log.debug({ attempt: attempt + 1, retries, err: lastErr, waitMs: wait }, 'http_client retrying');
@@ -181,9 +197,21 @@ export const httpClientOutput: OutputDef = {
       { name: 'batch_as_multipart', type: 'bool', default: false },
       { name: 'propagate_response', type: 'bool', default: false, description: 'The response becomes the sync response of the request the message came from.' },
       { name: 'max_in_flight', type: 'int', default: 64, check: (v) => (typeof v === 'number' && v < 1 ? 'must be 1 or more' : undefined) },
+      tlsField,
+      basicAuthField,
       batchingField,
     ],
-    lint: batchingProblems,
+    lint: (config, ctx): SpecProblem[] => {
+      const c = config as HttpClientConf;
+      return [...loadTls(c.tls, ctx?.file ?? resolve('pipeline.yaml')).problems, ...basicAuthProblems(c.basic_auth), ...batchingProblems(config)];
+    },
   },
-  build: (conf, ctx) => new HttpClientOutput(conf.config as HttpClientConf, ctx.log),
+  build: (conf, ctx) => {
+    const c = conf.config as HttpClientConf;
+    // Read again: lint found the files good at load, but they may have changed since.
+    const { options, problems } = loadTls(c.tls, conf.location.file);
+    const bad = problems.find((p) => p.severity === 'error');
+    if (bad) throw new HotplugError(ErrorCode.InvalidValue, bad.message, { location: conf.locate(bad.path), ...(bad.hint && { hint: bad.hint }) });
+    return new HttpClientOutput(c, ctx.log, options);
+  },
 };
