@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type Diagnostic, formatDiagnostic } from '../../src/core/index.js';
 import { lintDir, readStream } from '../../src/config/index.js';
 import { createHost } from '../../src/host/index.js';
@@ -81,4 +82,16 @@ test('hotplug lint reports a bad TLS file of a pipeline in a functions dir', (t)
   const diags = lintDir(dir, createHost({ port: 0 }).loadOptions());
   const d = only(diags);
   assert.equal(formatDiagnostic(d).split('\n')[0], `${join(dir, 'out.yaml')}:6:42: cannot read ${join(dir, 'missing/ca.pem')}: no such file (at output.http_client.tls.root_cas_file)`);
+});
+
+test("the README's http_client TLS example loads clean", (t) => {
+  const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('### HTTP out'), readme.indexOf('### Batch policies'));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(yaml?.includes('root_cas_file'), 'the HTTP out section has the example');
+  const dir = pipelineDir(t);
+  const file = join(dir, 'readme.yaml');
+  writeFileSync(file, `input:\n  http_server: { path: /in }\n${yaml}`);
+  const env: Record<string, string> = { INGEST_PASSWORD: 'pw' };
+  assert.deepEqual(readStream(file, { ...loadOptions(), env: (n) => env[n] }).diagnostics.map(formatDiagnostic), []);
 });
