@@ -4,6 +4,7 @@ import { ErrorCode } from '../core/errors.js';
 import type { ComponentConf, ComponentKind, FieldSpec } from '../core/spec.js';
 import type { Diagnostics } from './diagnostics.js';
 import { compileField, type ExprCompilers } from './expressions.js';
+import { scalarOffsets } from './scalar-offsets.js';
 import { at, childPath, type YamlSource } from './source.js';
 import { describe, example, fieldsHint, isNull, lastKey, numberHint, typeWord } from './field-hints.js';
 import { didYouMean } from './suggest.js';
@@ -154,6 +155,7 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
         const quote = isScalar(node) && node.value !== null ? `put it in quotes: ${lastKey(path, spec.name)}: "${String(node.source ?? node.value)}"` : undefined;
         return wrong('a string', quote);
       }
+      if (spec.parse) return parseText(ctx, spec.parse, node, path, anchor, fromDefault);
       value = node.value;
       break;
     case 'int': {
@@ -177,6 +179,7 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
       if (isScalar(node) && typeof node.value === 'number' && (node.value === 0 || fromDefault)) return node.value;
       if (isScalar(node) && typeof node.value === 'number') return wrong('a duration', `durations need a unit: write ${node.value}s for seconds or ${node.value}ms for milliseconds`);
       if (!isScalar(node) || typeof node.value !== 'string') return wrong('a duration', hint);
+      if (spec.parse) return parseText(ctx, spec.parse, node, path, anchor, fromDefault);
       const ms = parseDuration(node.value);
       if (ms === undefined) {
         report(ctx, ErrorCode.InvalidValue, `'${node.value}' is not a duration`, here, path, hint);
@@ -210,6 +213,20 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
     return compiled.ok ? compiled.value : INVALID;
   }
   return value;
+}
+
+// A field's own reader (spec.parse): its error points into the string where it can.
+function parseText(ctx: CheckContext, parse: (text: string) => unknown, node: Scalar, path: string, anchor: number | undefined, fromDefault: boolean): Checked {
+  const text = node.value as string;
+  try {
+    return parse(text);
+  } catch (err) {
+    const e = err as { offset?: unknown; hint?: unknown };
+    let offset = fromDefault ? anchor : (node.range?.[0] ?? anchor);
+    if (!fromDefault && typeof e.offset === 'number' && !ctx.envChanged.has(node)) offset = scalarOffsets(ctx.src.text, node)(e.offset);
+    report(ctx, ErrorCode.InvalidValue, err instanceof Error ? err.message : String(err), offset, path, typeof e.hint === 'string' ? e.hint : undefined);
+    return INVALID;
+  }
 }
 
 function report(ctx: CheckContext, code: ErrorCode, message: string, offset: number | undefined, path: string, hint?: string): void {

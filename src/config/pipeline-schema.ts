@@ -126,7 +126,8 @@ function scalarSchema(f: FieldSpec): Schema {
     case 'bool':
       return orEnv({ type: 'boolean' });
     case 'duration':
-      return { anyOf: [DURATION, { const: 0 }, ENV_ONLY] };
+      // A field with its own reader takes more than durations (a cron expression for generate.interval).
+      return f.parse ? { anyOf: [{ type: 'string' }, { const: 0 }] } : { anyOf: [DURATION, { const: 0 }, ENV_ONLY] };
     case 'unknown':
       return {};
     case 'object':

@@ -46,6 +46,14 @@ export interface FieldSpec {
   expression?: 'query' | 'mapping';
   /** Extra check on the (typed) value; return an error message, or undefined when fine. */
   check?: (value: unknown) => string | undefined;
+  /**
+   * For string and duration fields: reads a string value in place of the
+   * type's own reading, at load (a cron schedule, a route pattern), and
+   * returns the value handed on. Throws on a bad value: the error's message
+   * is reported at the value, or `offset` (0-based, in the string) characters
+   * into it, with the error's `hint` when it has one.
+   */
+  parse?: (text: string) => unknown;
 }
 
 export type ComponentKind = 'input' | 'processor' | 'output';
