@@ -5,6 +5,7 @@ import { batchingField, batchingProblems } from '../batching-spec.js';
 import { sleep } from '../connect.js';
 import { type Interpolated, interpolate } from '../expr.js';
 import { type BasicAuthConf, basicAuthField, basicAuthHeader, basicAuthProblems } from './client-auth.js';
+import { type OAuth2Conf, OAuth2Tokens, oauth2Field, oauth2Problems } from './client-oauth2.js';
 import { type TlsConf, type TlsConnectOptions, describeFailure, loadTls, tlsField } from './client-tls.js';
 import { buildMultipart } from './multipart.js';
 
@@ -26,6 +27,7 @@ export interface HttpClientConf {
   max_in_flight?: number;
   tls?: TlsConf;
   basic_auth?: BasicAuthConf;
+  oauth2?: OAuth2Conf;
 }
 
 /** What one attempt's status means (Redpanda Connect's order of checks). */
@@ -50,6 +52,7 @@ export class HttpClientOutput implements Output {
   private readonly authorization: string | undefined;
   private readonly insecure: boolean;
   private readonly clientCerts: boolean;
+  private readonly oauth2: OAuth2Tokens | undefined;
   private readonly abort = new AbortController();
   private closing: Promise<void> | undefined;
 
@@ -66,6 +69,8 @@ export class HttpClientOutput implements Output {
     this.clientCerts = (tls?.cert?.length ?? 0) > 0;
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: this.maxInFlight, ...(tls && { connect: tls }) });
     this.dispatcher = conf.follow_redirects === false ? this.agent : this.agent.compose(interceptors.redirect({ maxRedirections: 5 }));
+    // The token endpoint is reached through the same agent, so tls applies to it too.
+    this.oauth2 = conf.oauth2?.enabled ? new OAuth2Tokens(conf.oauth2, this.agent, conf.timeout ?? 5000) : undefined;
   }
 
   connect(): Promise<void> {
@@ -115,12 +120,14 @@ export class HttpClientOutput implements Output {
     const timeout = this.conf.timeout ?? 5000;
     let backoff = period;
     let lastErr = '';
+    let refreshedToken = false;
     for (let attempt = 0; attempt <= retries; attempt++) {
       let wait = period;
       try {
+        const token = this.oauth2 ? await this.oauth2.header(this.abort.signal) : undefined;
         const res = await request(url, {
           method: this.verb as Dispatcher.HttpMethod,
-          headers,
+          headers: token === undefined ? headers : { ...headers, authorization: token },
           body,
           dispatcher: this.dispatcher,
           headersTimeout: timeout,
@@ -128,6 +135,13 @@ export class HttpClientOutput implements Output {
           signal: this.abort.signal,
         });
         const data = Buffer.from(await res.body.arrayBuffer());
+        // A refused token (revoked, or expired early) is replaced once, without using up a retry.
+        if (res.statusCode === 401 && token !== undefined && !refreshedToken) {
+          refreshedToken = true;
+          (this.oauth2 as OAuth2Tokens).invalidate(token);
+          attempt--;
+          continue;
+        }
         const verdict = this.classify(res.statusCode);
         if (verdict === 'ok') return { status: res.statusCode, headers: res.headers, body: data };
         lastErr = `${this.verb} ${url} answered ${res.statusCode}${data.length > 0 ? `: ${data.toString('utf8', 0, Math.min(200, data.length)).trim()}` : ''}`;
@@ -199,11 +213,17 @@ export const httpClientOutput: OutputDef = {
       { name: 'max_in_flight', type: 'int', default: 64, check: (v) => (typeof v === 'number' && v < 1 ? 'must be 1 or more' : undefined) },
       tlsField,
       basicAuthField,
+      oauth2Field,
       batchingField,
     ],
     lint: (config, ctx): SpecProblem[] => {
       const c = config as HttpClientConf;
-      return [...loadTls(c.tls, ctx?.file ?? resolve('pipeline.yaml')).problems, ...basicAuthProblems(c.basic_auth), ...batchingProblems(config)];
+      return [
+        ...loadTls(c.tls, ctx?.file ?? resolve('pipeline.yaml')).problems,
+        ...basicAuthProblems(c.basic_auth),
+        ...oauth2Problems(c.oauth2, c.basic_auth?.enabled === true),
+        ...batchingProblems(config),
+      ];
     },
   },
   build: (conf, ctx) => {
