@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { type Batch, type Logger, type Message, type Output, type OutputDef, type SpecProblem, ErrorCode, HotplugError } from '../../core/index.js';
 import { batchingField, batchingProblems } from '../batching-spec.js';
@@ -67,7 +68,10 @@ export class HttpClientOutput implements Output {
     this.authorization = basicAuthHeader(conf.basic_auth);
     this.insecure = tls?.rejectUnauthorized === false;
     this.clientCerts = (tls?.cert?.length ?? 0) > 0;
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: this.maxInFlight, ...(tls && { connect: tls }) });
+    // One secure context for every connection: the CA list (public CAs plus root_cas) is parsed once,
+    // not per new connection (about 30 ms of CPU each with ~145 CAs, measured with createSecureContext).
+    const connect = tls && { rejectUnauthorized: tls.rejectUnauthorized, secureContext: createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key }) };
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: this.maxInFlight, ...(connect && { connect }) });
     this.dispatcher = conf.follow_redirects === false ? this.agent : this.agent.compose(interceptors.redirect({ maxRedirections: 5 }));
     // The token endpoint is reached through the same agent, so tls applies to it too.
     this.oauth2 = conf.oauth2?.enabled ? new OAuth2Tokens(conf.oauth2, this.agent, conf.timeout ?? 5000) : undefined;
