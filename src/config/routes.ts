@@ -1,4 +1,5 @@
 import { ErrorCode, formatLocation, type Diagnostic, type SourceLocation } from '../core/errors.js';
+import { parseRoutePattern } from '../core/route-pattern.js';
 import type { ComponentConf, StreamConf } from '../core/spec.js';
 
 /** One route an `http_server` input claims on the shared server. */
@@ -45,10 +46,19 @@ export function httpRoutes(stream: StreamConf): HttpRoute[] {
   return routes;
 }
 
-/** Two paths are the same route when they differ only in parameter names: `/u/{id}` ≡ `/u/{name}`. */
+/**
+ * Two paths are the same route when they differ only in parameter names:
+ * `/u/{id}` ≡ `/u/{name}`, `/u/{id:[0-9]+}` ≡ `/u/{n:[0-9]+}`. Patterns that
+ * merely overlap (`/u/{id}` and `/u/{id:[0-9]+}`, or two different regexes)
+ * are different routes: the more specific one wins a request both match.
+ */
 export function routeKey(path: string): string {
-  const p = path.startsWith('/') ? path : `/${path}`;
-  return p.replace(/\{[^}]*\}/g, '{}');
+  try {
+    return parseRoutePattern(path).key;
+  } catch {
+    // A path that does not parse was reported where it is written; keep it as its own key.
+    return path.startsWith('/') ? path : `/${path}`;
+  }
 }
 
 /**
@@ -83,7 +93,7 @@ export function findRouteClashes(streams: readonly StreamConf[]): Diagnostic[] {
         severity: 'error',
         code: ErrorCode.RouteClash,
         message: `route ${verb} ${route.path}${same} is already claimed by stream '${first.streamId}' at ${formatLocation(first.location)}`,
-        hint: 'each path and verb may be served by one http_server input only: change path or allowed_verbs',
+        hint: 'each path and verb may be served by one http_server input only (parameter names do not make paths differ): change path or allowed_verbs',
         location: route.location,
       });
       break;

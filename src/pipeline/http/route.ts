@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseRoutePattern } from '../../core/route-pattern.js';
 
 /** Path parameters of a matched `{param}` route; undefined for exact routes. */
 export type PathParams = Record<string, string> | undefined;
@@ -12,4 +13,14 @@ export interface Route {
   /** What owns it, for clash messages and the dev banner (`stream orders/ingest`). */
   readonly owner: string;
   handle(req: IncomingMessage, res: ServerResponse, params: PathParams, pathname: string, query: string): void;
+}
+
+/**
+ * `http_server.path`, checked at load: throws RoutePatternError (offset in the
+ * path, hint) for a pattern the route table could not serve; the path is
+ * handed on as written.
+ */
+export function checkRoutePath(path: string): string {
+  parseRoutePattern(path);
+  return path;
 }

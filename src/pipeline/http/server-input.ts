@@ -16,7 +16,7 @@ import { BodyTooLargeError, ClientGoneError, readBody } from './body.js';
 import { Deadlines, type Expiring } from './deadlines.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 import { type SyncResponseConf, ResponseWriter } from './response.js';
-import type { PathParams, Route } from './route.js';
+import { checkRoutePath, type PathParams, type Route } from './route.js';
 import { reply } from './server.js';
 
 export interface HttpServerInputConf {
@@ -280,7 +280,13 @@ export const httpServerInput: InputDef = {
     kind: 'input',
     summary: 'Receives HTTP requests on the shared server; each is answered once its message is acknowledged.',
     fields: [
-      { name: 'path', type: 'string', default: '/post', description: 'Route; `{name}` segments become metadata.' },
+      {
+        name: 'path',
+        type: 'string',
+        default: '/post',
+        parse: checkRoutePath,
+        description: 'Route; `{name}` segments (any non-empty segment) and `{name:regex}` segments (the regex must match the whole segment) become metadata.',
+      },
       { name: 'allowed_verbs', type: 'string', kind: 'list', default: ['POST'] },
       { name: 'timeout', type: 'duration', default: 5000, description: 'Answer 408 when the message is not acknowledged in time.' },
       { name: 'body_limit', type: 'int', default: 10 * 1024 * 1024, description: 'Largest request body in bytes (413 above).' },
