@@ -22,6 +22,7 @@ const cases: Array<{ expr: string; message: string; at: string; hint: string }> 
   { expr: '0 0 30 2 *', message: 'never fires', at: '    ^', hint: '30 is never in FEB' },
   { expr: '0 0 31 4,6,9,11 *', message: 'never fires', at: '    ^', hint: '31 only in' },
   { expr: 'TZ=Mars/Olympus 0 * * * *', message: "unknown time zone 'Mars/Olympus'", at: '   ^', hint: 'TZ=Europe/Berlin' },
+  { expr: 'TZ=Europe/Berln 0 9 * * *', message: "unknown time zone 'Europe/Berln'", at: '   ^', hint: 'did you mean TZ=Europe/Berlin?' },
   { expr: 'TZ=Europe/Berlin', message: 'a time zone with no schedule after it', at: '                ^', hint: 'write a schedule' },
   { expr: 'TZ=Europe/Berlin 0 61 * * *', message: 'hour 61', at: '                   ^', hint: 'hour takes' },
   { expr: '@fortnightly', message: "unknown schedule '@fortnightly'", at: '^', hint: '@weekly' },

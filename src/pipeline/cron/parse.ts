@@ -3,6 +3,7 @@ import { CRON_EXAMPLES, CronError } from './error.js';
 import { DAY_OF_MONTH, DAY_OF_WEEK, HOUR, MINUTE, MONTH, parseField, SECOND } from './fields.js';
 import { CronSchedule, EverySchedule, type CronFields, type Schedule } from './schedule.js';
 import { UTC, zoneNamed, type Zone } from './zone.js';
+import { zoneHint } from './zone-hint.js';
 
 const DESCRIPTORS: Record<string, string> = {
   '@yearly': '0 0 0 1 1 *',
@@ -34,7 +35,7 @@ export function parseSchedule(text: string): Schedule {
     try {
       zone = zoneNamed(name);
     } catch {
-      throw new CronError(`unknown time zone '${name}'`, nameAt, 'use an IANA time zone name, e.g. TZ=Europe/Berlin or TZ=America/New_York');
+      throw new CronError(`unknown time zone '${name}'`, nameAt, zoneHint(name));
     }
     rest = nameAt + name.length;
   }
