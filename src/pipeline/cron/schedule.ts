@@ -66,7 +66,10 @@ export class CronSchedule implements Schedule {
       else if (!this.dayMatches(day, d.getUTCDay())) w = Date.UTC(y, mo, day + 1);
       else if (!hour.on[h]) w = Date.UTC(y, mo, day, h + 1);
       else if (!minute.on[mi]) w = Date.UTC(y, mo, day, h, mi + 1);
-      else if (!second.on[d.getUTCSeconds()]) w += 1000;
+      else if (!second.on[d.getUTCSeconds()]) {
+        const s = second.on.indexOf(1, d.getUTCSeconds());
+        w = s < 0 ? Date.UTC(y, mo, day, h, mi + 1) : Date.UTC(y, mo, day, h, mi, s);
+      }
       else {
         for (const t of this.zone.instantsAt(w)) if (t > after) return t;
         w += 1000;
