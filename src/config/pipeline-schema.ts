@@ -1,5 +1,5 @@
 import type { ComponentKind, ComponentSpec, FieldSpec } from '../core/spec.js';
-import { IGNORED_TOP_LEVEL } from './stream.js';
+import { IGNORED_TOP_LEVEL, SHUTDOWN_TIMEOUT_FIELD } from './stream.js';
 
 type Schema = Record<string, unknown>;
 
@@ -39,6 +39,7 @@ export function pipelineSchema(specs: readonly ComponentSpec[]): Schema {
       },
     },
     output: { $ref: '#/definitions/output' },
+    shutdown_timeout: { anyOf: [DURATION, { const: 0 }, ENV_ONLY, { type: 'null' }], description: SHUTDOWN_TIMEOUT_FIELD.description, default: '20s' },
   };
   for (const kind of KINDS) {
     properties[`${kind}_resources`] = orNull({

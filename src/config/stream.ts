@@ -10,7 +10,7 @@ import { defaultExprCompilers } from './default-expr.js';
 import { interpolateEnv, type EnvLookup } from './env.js';
 import type { ExprCompilers } from './expressions.js';
 import { describe, isNull } from './field-hints.js';
-import { checkObject, INVALID } from './fields.js';
+import { checkObject, checkValue, INVALID } from './fields.js';
 import { parseResources, resolveRefs } from './resources.js';
 import { at, parseYaml } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -37,6 +37,14 @@ const PIPELINE_FIELDS: FieldSpec[] = [
   { name: 'processors', type: 'processor', kind: 'list', default: [] },
 ];
 
+/** Redpanda Connect's top-level `shutdown_timeout` (same name, format and default). */
+export const SHUTDOWN_TIMEOUT_FIELD: FieldSpec = {
+  name: 'shutdown_timeout',
+  type: 'duration',
+  default: 20_000,
+  description: 'How long stopping the stream may take (SIGTERM, reload); after it, pending batches are nacked and components force-closed.',
+};
+
 /**
  * Top-level keys of Redpanda Connect configs that hotplug does not implement.
  * They are accepted with a warning so existing files load; a misspelt key is
@@ -50,14 +58,13 @@ export const IGNORED_TOP_LEVEL: Readonly<Record<string, string>> = {
   buffer: 'buffers are not supported; use batching on the output instead',
   cache_resources: 'caches are not supported',
   rate_limit_resources: 'rate limits are not supported',
-  shutdown_timeout: 'hotplug drains streams on SIGTERM without a config timeout',
   shutdown_delay: 'hotplug drains streams on SIGTERM without a config delay',
 };
 
 /** Accepted silently: used by tooling (`hotplug test`), not by the running stream. */
 const TOOLING_TOP_LEVEL = new Set(['tests']);
 
-const HANDLED = ['input', 'pipeline', 'output', 'input_resources', 'processor_resources', 'output_resources'];
+const HANDLED = ['input', 'pipeline', 'output', 'input_resources', 'processor_resources', 'output_resources', 'shutdown_timeout'];
 
 /** Checks a pipeline file's text; `value` is set when there were no errors. */
 export function checkStream(text: string, file: string, opts: StreamOptions): LoadResult<StreamConf> {
@@ -100,8 +107,9 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
   const output = required(ctx, nodes, 'output');
   const p = nodes.get('pipeline');
   const pipeline = checkObject(ctx, p?.value, PIPELINE_FIELDS, 'pipeline', 'pipeline', p?.key.range?.[0]);
+  const shutdownTimeout = shutdownTimeoutOf(ctx, nodes.get('shutdown_timeout'));
   resolveRefs(ctx, resources);
-  if (diags.errorCount > 0 || !input || !output || pipeline === INVALID) return { value: undefined, diagnostics: diags.sorted() };
+  if (diags.errorCount > 0 || !input || !output || pipeline === INVALID || shutdownTimeout === INVALID) return { value: undefined, diagnostics: diags.sorted() };
   const stream: StreamConf = {
     id: opts.id ?? basename(file, extname(file)),
     file,
@@ -110,6 +118,7 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
     processors: pipeline['processors'] as ComponentConf[],
     output,
     resources,
+    ...(shutdownTimeout !== undefined && { shutdownTimeoutMs: shutdownTimeout }),
   };
   return { value: stream, diagnostics: diags.sorted() };
 }
@@ -131,6 +140,12 @@ export function loadStream(file: string, opts: StreamOptions): StreamConf {
   const res = readStream(file, opts);
   if (!res.value) throw new ConfigError(res.diagnostics);
   return res.value;
+}
+
+/** The `shutdown_timeout` duration in ms; undefined when absent (or `shutdown_timeout:` with nothing), so the host's default applies. */
+function shutdownTimeoutOf(ctx: ComponentContext, entry: { key: Node; value: Node | null } | undefined): number | undefined | typeof INVALID {
+  if (!entry || entry.value === null || isNull(entry.value)) return undefined;
+  return checkValue(ctx, entry.value, SHUTDOWN_TIMEOUT_FIELD, 'shutdown_timeout', entry.key.range?.[0]) as number | typeof INVALID;
 }
 
 function required(ctx: ComponentContext, nodes: Map<string, { key: Node; value: Node | null }>, kind: ComponentKind & ('input' | 'output')): ComponentConf | undefined {

@@ -161,4 +161,10 @@ export interface StreamConf {
   processors: ComponentConf[];
   output: ComponentConf;
   resources: ResourcesConf;
+  /**
+   * `shutdown_timeout` in ms: how long stopping the stream may take before
+   * what is still pending is nacked and its components force-closed.
+   * Absent: the host's default (20 s, as Redpanda Connect).
+   */
+  shutdownTimeoutMs?: number;
 }

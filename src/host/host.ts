@@ -17,10 +17,13 @@ import {
   type BuildEnv,
   type Registry,
   type Route,
+  type StopReport,
   type Stream,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
   HttpServer,
   Metrics,
   buildStream,
+  settlesWithin,
   createRegistry,
 } from '../pipeline/index.js';
 import { hostRoutes } from './endpoints.js';
@@ -46,6 +49,16 @@ export interface HostOptions {
   maxInFlight?: number;
   /** How long replaceStream waits for the new stream to connect (default 30 s). */
   startTimeoutMs?: number;
+  /** Overrides every stream's `shutdown_timeout` (`--shutdown-timeout`); default: each file's, else 20 s. */
+  shutdownTimeoutMs?: number;
+}
+
+/** How a host stop went. */
+export interface ShutdownReport {
+  /** Streams whose shutdown_timeout passed (their pending batches were nacked). */
+  timedOut: string[];
+  /** Input batches nacked because a deadline passed, over all streams. */
+  nacked: number;
 }
 
 export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -78,10 +91,11 @@ export class Host {
   /** Streams that failed to build or start, with why (reported by /ready). */
   private readonly broken = new Map<string, string>();
   /** Streams being stopped (an old generation draining). */
-  private readonly retiring = new Set<Promise<void>>();
+  private readonly retiring = new Set<Promise<StopReport>>();
   private current: HostState = 'created';
   private starting: Promise<void> | undefined;
-  private stopping: Promise<void> | undefined;
+  private stopping: Promise<ShutdownReport> | undefined;
+  private stopped: Promise<void> | undefined;
   private readonly onStop: Array<() => Promise<void>> = [];
   private runtime: PluginRuntime | undefined;
   private pluginComponents: PluginComponents | undefined;
@@ -238,7 +252,9 @@ export class Host {
    * routes over in one step, then drains the old one (intake stopped,
    * batch policies flushed through processors and output, components closed).
    * On any error before the swap the old stream keeps serving and this rejects.
-   * Resolves once the old generation has stopped. `conf.id` may differ from
+   * Resolves once the old generation has stopped — within its shutdown_timeout
+   * (past it, its pending batches are nacked), so a hung old stream cannot
+   * wedge reloads. `conf.id` may differ from
    * `id` (a renamed file): the new id takes over the old one's routes.
    */
   async replaceStream(id: string, conf: StreamConf): Promise<void> {
@@ -267,7 +283,7 @@ export class Host {
     if (renamed) this.metrics.forget('stream', id);
   }
 
-  /** Unmounts a stream's routes (they answer 404 from now on) and drains it. */
+  /** Unmounts a stream's routes (they answer 404 from now on) and drains it, within its shutdown_timeout. */
   async removeStream(id: string): Promise<void> {
     this.broken.delete(id);
     const old = this.live.get(id);
@@ -284,26 +300,57 @@ export class Host {
   }
 
   /**
+   * The longest a stop() should take for the streams alone: the largest
+   * shutdown_timeout among the live streams (for a watchdog around stop()).
+   */
+  shutdownBudgetMs(): number {
+    let ms = this.opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    for (const l of this.live.values()) ms = Math.max(ms, l.stream.shutdownTimeoutMs);
+    return ms;
+  }
+
+  /**
    * Graceful stop: every stream stops intake, flushes its batch policies,
-   * drains and answers its pending HTTP requests; then plugins are closed and
-   * the listener shut. Idempotent.
+   * drains and answers its pending HTTP requests — each within its
+   * shutdown_timeout, past which it nacks what is pending and force-closes;
+   * then plugins are closed and the listener shut. After a timed-out stream,
+   * plugins get PLUGIN_FORCE_GRACE_MS to close (a call hung in a plugin keeps
+   * its drain waiting): what is left then dies with the process (the runtime
+   * kills its process groups on exit). Idempotent.
    */
   stop(): Promise<void> {
+    this.stopped ??= this.shutdown().then(() => undefined);
+    return this.stopped;
+  }
+
+  /** stop(), resolving with how it went (which streams timed out). Idempotent. */
+  shutdown(): Promise<ShutdownReport> {
     this.stopping ??= (async () => {
       await this.starting?.catch(() => undefined);
       this.current = 'stopping';
-      const streams = [...this.live.values()].map((l) => l.stream.stop());
-      await Promise.allSettled([...streams, ...this.retiring]);
-      const after = await Promise.allSettled([...this.onStop.map((fn) => fn()), ...(this.runtime ? [this.runtime.close()] : [])]);
-      for (const r of after) if (r.status === 'rejected') this.log.warn({ err: errorMessage(r.reason) }, 'shutdown step failed');
+      const ids = [...this.live.keys()];
+      const stops = [...this.live.values()].map((l) => l.stream.stop());
+      const reports = await Promise.all([...stops, ...this.retiring]);
+      const report: ShutdownReport = { timedOut: [], nacked: 0 };
+      reports.forEach((r, i) => {
+        if (!r.timedOut) return;
+        report.timedOut.push(ids[i] ?? 'a replaced stream');
+        report.nacked += r.nacked;
+      });
+      const closing = Promise.allSettled([...this.onStop.map((fn) => fn()), ...(this.runtime ? [this.runtime.close()] : [])]).then((after) => {
+        for (const r of after) if (r.status === 'rejected') this.log.warn({ err: errorMessage(r.reason) }, 'shutdown step failed');
+      });
+      if (report.timedOut.length === 0) await closing;
+      else if (!(await settlesWithin(closing, PLUGIN_FORCE_GRACE_MS))) this.log.warn({ afterMs: PLUGIN_FORCE_GRACE_MS }, 'plugins still closing after the shutdown deadline; no longer waiting for them');
       await this.server.close();
       this.current = 'stopped';
-      this.log.info('stopped');
+      this.log.info(report.timedOut.length > 0 ? { timedOut: report.timedOut, nacked: report.nacked } : {}, 'stopped');
+      return report;
     })();
     return this.stopping;
   }
 
-  private retire(stream: Stream): Promise<void> {
+  private retire(stream: Stream): Promise<StopReport> {
     const p = stream.stop().finally(() => this.retiring.delete(p));
     this.retiring.add(p);
     return p;
@@ -315,10 +362,14 @@ export class Host {
       log: this.log,
       metrics: this.metrics,
       ...(this.opts.maxInFlight !== undefined ? { maxInFlight: this.opts.maxInFlight } : {}),
+      ...(this.opts.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: this.opts.shutdownTimeoutMs } : {}),
       compileCheck: compileQuery,
     };
   }
 }
+
+/** How long plugins may take to close after a stream's shutdown_timeout passed. */
+const PLUGIN_FORCE_GRACE_MS = 3_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

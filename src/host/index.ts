@@ -1,3 +1,3 @@
-export { Host, type HostOptions, type HostState, type StreamHealth } from './host.js';
+export { Host, type HostOptions, type HostState, type ShutdownReport, type StreamHealth } from './host.js';
 export { createHost } from './create.js';
 export { runPipelineTests, resolveTarget, type PipelineTestOptions } from './pipeline-tests.js';

@@ -57,6 +57,21 @@ export class BatchDriver<C> {
     if (this.policy.size > 0) this.flush('shutdown');
   }
 
+  /**
+   * Stops the timer and drops what is pending without flushing it (a
+   * shutdown past its deadline): returns the owners of the dropped messages,
+   * one entry per message, so the caller can nack them. Idempotent.
+   */
+  discard(): C[] {
+    this.closed = true;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    if (this.policy.size > 0) this.policy.flush(this.clock.now());
+    const owners = this.owners;
+    this.owners = [];
+    return owners;
+  }
+
   private flush(trigger: FlushTrigger): void {
     const batch = this.policy.flush(this.clock.now());
     const owners = this.owners;

@@ -17,7 +17,7 @@ import type { Route } from './http/route.js';
 import { ProcessedInput } from './inputs/processed.js';
 import type { Metrics } from './metrics.js';
 import type { Registry } from './registry.js';
-import { Stream } from './stream.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, Stream } from './stream.js';
 
 export interface BuildEnv {
   registry: Registry;
@@ -28,6 +28,8 @@ export interface BuildEnv {
   maxInFlight?: number;
   /** Compiles a plugin output's policy `check` text. */
   compileCheck?: (source: string) => unknown;
+  /** Overrides every stream's `shutdown_timeout` (the host's --shutdown-timeout). */
+  shutdownTimeoutMs?: number;
 }
 
 /**
@@ -66,6 +68,7 @@ export function buildStream(conf: StreamConf, env: BuildEnv): BuiltStream {
     closables: b.resourceClosables(),
     log: env.log.child({ stream: conf.id }),
     metrics: env.metrics,
+    shutdownTimeoutMs: env.shutdownTimeoutMs ?? conf.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
   });
   return { stream, routes: b.routes };
 }

@@ -29,6 +29,18 @@ export interface Drainable {
   drain(): void;
 }
 
+/** An output that can be closed without waiting for what it has in flight (a shutdown past its deadline). */
+export interface Abortable {
+  /** Fails pending and later writes with `err`, drops what batch policies hold, closes at once. Idempotent. */
+  abort(err: Error): Promise<void>;
+}
+
+/** Closes `output` without waiting for its in-flight writes: `abort` when it has one, else `close`. */
+export function abortOutput(output: Output, err: Error): Promise<void> {
+  const a = (output as Partial<Abortable>).abort;
+  return a ? a.call(output, err) : output.close();
+}
+
 /** Tracks one `writeBatch` call whose messages may land in several flushed batches. */
 class Share {
   private remaining: number;
@@ -57,7 +69,7 @@ class Share {
  * writes, and resolves each write once all of that write's messages were
  * delivered — or rejects with the first failure, the nack.
  */
-export class OutputStage implements Output {
+export class OutputStage implements Output, Drainable, Abortable {
   readonly maxInFlight = Number.POSITIVE_INFINITY;
   /** Sized from the output's `maxInFlight` once connected (a plugin output learns it at Init). */
   private limiter: Limiter;
@@ -65,6 +77,8 @@ export class OutputStage implements Output {
   private postProcessors: Processor[] = [];
   private closing: Promise<void> | undefined;
   private draining = false;
+  /** Set by abort(): every write from then on fails with it. */
+  private aborted: Error | undefined;
   private readonly flushing = new Set<Promise<void>>();
   private readonly sent: Counter;
   private readonly failed: Counter;
@@ -98,6 +112,7 @@ export class OutputStage implements Output {
   }
 
   writeBatch(batch: Batch): Promise<void> {
+    if (this.aborted !== undefined) return Promise.reject(this.aborted);
     if (this.opts.processors.length > 0) return this.processThenWrite(batch);
     return this.batchOrWrite(batch);
   }
@@ -131,6 +146,33 @@ export class OutputStage implements Output {
     return this.closing;
   }
 
+  /**
+   * Shutdown past its deadline: the messages the batch policy holds are
+   * dropped and their writes fail with `err` (the stream nacks them), writes
+   * waiting for an in-flight slot fail too, and the output and processors are
+   * closed without waiting for writes still in flight (a close that aborts
+   * them, as http_client's does, makes those fail as well). Idempotent; a
+   * later close() returns this.
+   */
+  abort(err: Error): Promise<void> {
+    if (this.aborted === undefined) {
+      this.aborted = err;
+      this.draining = true;
+      const dropped = this.driver?.discard() ?? [];
+      settleOwners(dropped, err);
+      this.limiter.abort(err);
+    }
+    this.closing ??= (async () => {
+      const results = await Promise.allSettled([
+        abortOutput(this.inner, err),
+        ...this.opts.processors.map((p) => p.close()),
+        ...this.postProcessors.map((p) => p.close()),
+      ]);
+      for (const r of results) if (r.status === 'rejected') this.opts.log.warn({ err: errorMessage(r.reason) }, 'closing output failed');
+    })();
+    return this.closing;
+  }
+
   private async processThenWrite(batch: Batch): Promise<void> {
     const batches = await runProcessors(this.opts.processors, batch);
     if (batches.length === 1) return this.batchOrWrite(batches[0] as Batch);
@@ -145,22 +187,9 @@ export class OutputStage implements Output {
   }
 
   private onFlush(batch: Batch, owners: Share[], trigger: FlushTrigger): void {
-    const settle = (err: Error | undefined): void => {
-      // Owners repeat in runs (one write's messages are added together): settle per run.
-      let i = 0;
-      while (i < owners.length) {
-        const owner = owners[i] as Share;
-        let n = 0;
-        while (i < owners.length && owners[i] === owner) {
-          n++;
-          i++;
-        }
-        owner.settle(n, err);
-      }
-    };
     const p = this.flushed(batch, trigger).then(
-      () => settle(undefined),
-      (err: unknown) => settle(err instanceof Error ? err : new Error(String(err))),
+      () => settleOwners(owners, undefined),
+      (err: unknown) => settleOwners(owners, err instanceof Error ? err : new Error(String(err))),
     );
     this.flushing.add(p);
     void p.finally(() => this.flushing.delete(p));
@@ -183,6 +212,7 @@ export class OutputStage implements Output {
       this.triggers.set(trigger, c);
     }
     c.inc();
+    if (this.aborted !== undefined) throw this.aborted;
     if (!this.limiter.tryAcquire()) await this.limiter.acquire();
     try {
       await this.inner.writeBatch(batch);
@@ -193,5 +223,19 @@ export class OutputStage implements Output {
     } finally {
       this.limiter.release();
     }
+  }
+}
+
+/** Settles each write whose messages are in `owners`; they repeat in runs (one write's messages are added together), so per run. */
+function settleOwners(owners: Share[], err: Error | undefined): void {
+  let i = 0;
+  while (i < owners.length) {
+    const owner = owners[i] as Share;
+    let n = 0;
+    while (i < owners.length && owners[i] === owner) {
+      n++;
+      i++;
+    }
+    owner.settle(n, err);
   }
 }

@@ -5,16 +5,34 @@ import {
   type Output,
   type Processor,
   type ReadResult,
+  ErrorCode,
+  HotplugError,
   NotConnectedError,
   errorMessage,
+  formatDuration,
 } from '../core/index.js';
 import { connectWithRetry, sleep } from './connect.js';
+import { settlesWithin } from './deadline.js';
 import { Limiter } from './limiter.js';
 import type { Counter, Histogram, Metrics } from './metrics.js';
+import { type Drainable, abortOutput } from './output-stage.js';
 import { runProcessors } from './process.js';
 import { Transaction } from './transaction.js';
 
 export type StreamState = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
+
+/** Redpanda Connect's default `shutdown_timeout`. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
+/** After a forced stop, how long components get to close before the stream stops waiting for them. */
+const FORCE_CLOSE_GRACE_MS = 2_000;
+
+/** How a stop went. */
+export interface StopReport {
+  /** `shutdown_timeout` passed: what was pending was nacked and the components force-closed. */
+  timedOut: boolean;
+  /** Input batches nacked because the deadline passed. */
+  nacked: number;
+}
 
 export interface StreamParts {
   id: string;
@@ -29,6 +47,8 @@ export interface StreamParts {
   maxInFlight: number;
   /** Other things the stream owns and closes last (resource components). */
   closables: Array<{ close(): Promise<void> }>;
+  /** How long stop() may take before pending batches are nacked and components force-closed (default 20 s). */
+  shutdownTimeoutMs?: number;
   log: Logger;
   metrics: Metrics;
 }
@@ -48,7 +68,12 @@ export interface Readiness {
  *
  * States: created → starting (connecting) → running → draining → stopped.
  * `stop()` stops intake, lets in-flight work finish, flushes batch policies
- * through their processors and the output, then closes every component.
+ * through their processors and the output, then closes every component —
+ * within `shutdownTimeoutMs`. Past that deadline it gives up waiting the
+ * at-least-once way: every input batch not yet acked is nacked (never acked:
+ * nothing undelivered counts as delivered), messages held by batch policies
+ * are dropped (their batches are among the nacked), and the output and the
+ * other components are closed without waiting for what they have in flight.
  */
 export class Stream {
   readonly id: string;
@@ -62,7 +87,14 @@ export class Stream {
   private abortRead: ((reason: Error) => void) | undefined;
   private processingIdle: (() => void) | undefined;
   private starting: Promise<void> | undefined;
-  private stopping: Promise<void> | undefined;
+  private stopping: Promise<StopReport> | undefined;
+  /** Input batches read and not yet settled, so a forced stop can nack them. */
+  private readonly open = new Set<Transaction>();
+  /** Set once the shutdown deadline passed: the nack every pending and later batch gets. */
+  private forced: Error | undefined;
+  private closingRest: Promise<void> | undefined;
+  /** See StreamParts.shutdownTimeoutMs. */
+  readonly shutdownTimeoutMs: number;
   private readerDone: Promise<void> = Promise.resolve();
   private readonly received: Counter;
   private readonly processorErrors: Counter;
@@ -76,6 +108,7 @@ export class Stream {
     this.parts = parts;
     this.inflight = new Limiter(Math.max(1, parts.maxInFlight));
     this.threads = parts.threads > 0 ? new Limiter(parts.threads) : undefined;
+    this.shutdownTimeoutMs = Math.max(0, parts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
     const m = parts.metrics;
     const s = { stream: parts.id };
     this.received = m.counter('hotplug_input_received_total', 'Messages read by a stream input.', { ...s, component: 'input' });
@@ -103,8 +136,13 @@ export class Stream {
     return this.starting;
   }
 
-  /** Stops intake, drains, flushes and closes. Idempotent: every call gets the first call's promise. */
-  stop(): Promise<void> {
+  /**
+   * Stops intake, drains, flushes and closes; past `shutdownTimeoutMs`, nacks
+   * what is pending and force-closes (see the class doc). Resolves once
+   * stopped (at most a short grace after the deadline), never rejects.
+   * Idempotent: every call gets the first call's promise.
+   */
+  stop(): Promise<StopReport> {
     this.stopping ??= this.shutdown();
     return this.stopping;
   }
@@ -178,6 +216,12 @@ export class Stream {
         this.inflight.release();
         return;
       }
+      if (this.forced !== undefined) {
+        // The deadline passed while this read was pending: nack it and read no more.
+        this.inflight.release();
+        rr.ack(this.forced).catch(() => undefined);
+        return;
+      }
       this.dispatch(rr);
       // An input that always has data ready (generate at interval 0) would otherwise keep the whole
       // stream on the microtask queue and starve timers and sockets: yield to the event loop now and then.
@@ -209,6 +253,7 @@ export class Stream {
 
   private dispatch(rr: ReadResult): void {
     const tx = new Transaction(rr.ack, this.onSettledBound, performance.now());
+    this.open.add(tx);
     this.received.inc(rr.batch.length);
     this.processing++;
     this.process(tx, rr.batch).then(
@@ -255,6 +300,7 @@ export class Stream {
   }
 
   private onSettled(tx: Transaction, err: Error | undefined): void {
+    this.open.delete(tx);
     this.latency.observe((performance.now() - tx.startedAt) / 1000);
     if (err === undefined) this.acked.inc();
     else this.nacked.inc();
@@ -267,28 +313,69 @@ export class Stream {
     );
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(): Promise<StopReport> {
     const { log } = this.parts;
     const startedAt = performance.now();
     this.setState('draining');
     this.intake.abort(new Error('stream stopping'));
-    await this.starting?.catch(() => undefined);
-    await this.readerDone;
-    if (this.processing > 0) await new Promise<void>((r) => (this.processingIdle = r));
-    // Flushes batch policies; every transaction settles during this.
-    (this.parts.output as { drain?: () => void }).drain?.();
-    await this.parts.output.close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing output failed'));
-    await this.inflight.idle();
-    const closed = await Promise.allSettled([
-      this.parts.input.close(),
-      ...this.parts.processors.map((p) => p.close()),
-      ...this.parts.closables.map((c) => c.close()),
-    ]);
-    for (const r of closed) if (r.status === 'rejected') log.warn({ err: errorMessage(r.reason) }, 'closing a component failed');
+    const drained = await settlesWithin(this.drain(), this.shutdownTimeoutMs);
+    let nacked = 0;
+    if (!drained) nacked = await this.force();
     this.ready.input = false;
     this.ready.output = false;
     this.setState('stopped');
-    log.info({ ms: Math.round(performance.now() - startedAt) }, 'stream stopped');
+    log.info({ ms: Math.round(performance.now() - startedAt), ...(drained ? {} : { timedOut: true, nacked }) }, 'stream stopped');
+    return { timedOut: !drained, nacked };
+  }
+
+  /** The graceful path; once the deadline has passed (`forced`), it stops at its next step. */
+  private async drain(): Promise<void> {
+    const { log, output } = this.parts;
+    await this.starting?.catch(() => undefined);
+    await this.readerDone;
+    if (this.processing > 0) await new Promise<void>((r) => (this.processingIdle = r));
+    if (this.forced) return;
+    // Flushes batch policies; every transaction settles during this.
+    (output as Partial<Drainable>).drain?.();
+    await output.close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing output failed'));
+    if (this.forced) return;
+    await this.inflight.idle();
+    if (this.forced) return;
+    await this.closeRest();
+  }
+
+  /**
+   * The deadline passed: nacks every pending input batch, drops what batch
+   * policies hold, and closes every component without waiting for work in
+   * flight — waiting for those closes at most FORCE_CLOSE_GRACE_MS.
+   * Returns how many input batches were nacked.
+   */
+  private async force(): Promise<number> {
+    const { log, output } = this.parts;
+    const timeout = formatDuration(this.shutdownTimeoutMs);
+    const err = new HotplugError(ErrorCode.ShuttingDown, `shutting down: shutdown_timeout (${timeout}) passed before this was delivered; it was nacked`);
+    this.forced = err;
+    const outputClosed = abortOutput(output, err).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'closing output failed'));
+    let nacked = 0;
+    for (const tx of [...this.open]) if (tx.abandon(err)) nacked++;
+    log.warn({ shutdownTimeout: timeout, nacked }, `shutdown_timeout (${timeout}) passed: nacked ${nacked} pending batch(es) and force-closed the stream`);
+    if (!(await settlesWithin(Promise.all([outputClosed, this.closeRest()]), FORCE_CLOSE_GRACE_MS))) {
+      log.warn({ afterMs: FORCE_CLOSE_GRACE_MS }, 'components still closing after the shutdown deadline; no longer waiting for them');
+    }
+    return nacked;
+  }
+
+  /** Closes the input, processors and resources, once (both paths end here). */
+  private closeRest(): Promise<void> {
+    this.closingRest ??= (async () => {
+      const closed = await Promise.allSettled([
+        this.parts.input.close(),
+        ...this.parts.processors.map((p) => p.close()),
+        ...this.parts.closables.map((c) => c.close()),
+      ]);
+      for (const r of closed) if (r.status === 'rejected') this.parts.log.warn({ err: errorMessage(r.reason) }, 'closing a component failed');
+    })();
+    return this.closingRest;
   }
 }
 

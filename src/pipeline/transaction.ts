@@ -40,6 +40,18 @@ export class Transaction {
     this.maybeSettle();
   }
 
+  /**
+   * Settles now with `err` (a nack), whatever is still pending: the stream
+   * gave up waiting (shutdown_timeout). Work that finishes later is ignored.
+   * False when the transaction had already settled.
+   */
+  abandon(err: Error): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.onSettled(this, err);
+    return true;
+  }
+
   private maybeSettle(): void {
     if (!this.sealed || this.pending > 0 || this.settled) return;
     this.settled = true;

@@ -64,7 +64,8 @@ test('backpressure: a stalled output stops intake at maxInFlight batches', async
   await until(() => reads > 100, 'intake resumes once acks flow');
   await stream.stop();
   assert.equal(stream.state(), 'stopped');
-  assert.equal(await stream.stop(), undefined, 'stop is idempotent');
+  assert.equal(stream.stop(), stream.stop(), "stop is idempotent: the first call's promise");
+  assert.deepEqual(await stream.stop(), { timedOut: false, nacked: 0 });
 });
 
 test('pipeline.threads bounds concurrent processing; -1 lets every in-flight batch be processed at once', async () => {

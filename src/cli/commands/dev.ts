@@ -4,6 +4,7 @@ import { loadDir } from '../../config/index.js';
 import { createHost, type Host } from '../../host/index.js';
 import { createDevWatcher, type ReloadTarget } from '../../watch/index.js';
 import { devBanner } from '../banner.js';
+import { stopHost } from '../shutdown.js';
 import { untilSignalled } from '../signals.js';
 import { SERVE_FLAGS, SERVE_HELP, serveOptions } from './serve-flags.js';
 
@@ -23,13 +24,13 @@ function reloadTarget(host: Host): ReloadTarget {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'Serve a functions dir and hot-reload plugins and pipelines on save',
-  usage: 'hotplug dev [DIR] [--port N] [--host ADDR]',
-  help: `${SERVE_HELP}\n\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM.`,
+  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--shutdown-timeout D]',
+  help: `${SERVE_HELP}\n\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM. A reload stops the old version of a pipeline\nwithin its shutdown_timeout too.`,
   flags: SERVE_FLAGS,
   async run(args) {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
-    const host = createHost({ port: o.port, host: o.host, log });
+    const host = createHost({ port: o.port, host: o.host, log, ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }) });
     const load = () => loadDir(o.dir, host.loadOptions());
     const initial = load();
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
@@ -46,14 +47,15 @@ export const devCommand: Command = {
     await watcher.ready;
     process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests })}\n`);
     log.info({ url: host.url('/') }, 'ready; watching for changes');
+    let code = 0;
     await untilSignalled(
       async (signal) => {
         log.info({ signal }, 'shutting down');
         await watcher.close();
-        await host.stop();
+        code = await stopHost(host, log);
       },
       () => log.warn('second signal: exiting without draining'),
     );
-    return 0;
+    return code;
   },
 };

@@ -1,16 +1,19 @@
 import type { FlagKinds, ParsedArgs } from '../args.js';
-import { ErrorCode, HotplugError } from '../../core/index.js';
+import { ErrorCode, HotplugError, parseDuration } from '../../core/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Flags shared by `run` and `dev`. */
-export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string' };
+export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', 'shutdown-timeout': 'string' };
 
 export const SERVE_HELP = [
   'Options:',
   '  --port N          port of the shared HTTP server (default: $PORT or 4195)',
   '  --host ADDR       interface to bind (default: $HOST or 127.0.0.1)',
   '  --log-level L     trace, debug, info (default), warn, error',
+  '  --shutdown-timeout D',
+  "                    overrides every pipeline's shutdown_timeout (a duration: 20s, 500ms; default: each",
+  "                    file's, else 20s); past it, pending batches are nacked (HTTP requests get 503)",
 ].join('\n');
 
 export interface ServeOptions {
@@ -18,6 +21,8 @@ export interface ServeOptions {
   port: number;
   host: string;
   logLevel: string;
+  /** --shutdown-timeout in ms; undefined: each pipeline's own (default 20 s). */
+  shutdownTimeoutMs: number | undefined;
 }
 
 /** Reads DIR, --port/--host (falling back to PORT/HOST env) and checks the dir exists. */
@@ -32,5 +37,10 @@ export function serveOptions(args: ParsedArgs): ServeOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HotplugError(ErrorCode.Usage, `invalid port '${envPort}' in $PORT`);
   const host = (args.flags['host'] as string | undefined) ?? process.env['HOST'] ?? '127.0.0.1';
   const logLevel = (args.flags['log-level'] as string | undefined) ?? process.env['HOTPLUG_LOG_LEVEL'] ?? 'info';
-  return { dir, port, host, logLevel };
+  const timeout = args.flags['shutdown-timeout'] as string | undefined;
+  const shutdownTimeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
+  if (timeout !== undefined && shutdownTimeoutMs === undefined) {
+    throw new HotplugError(ErrorCode.Usage, `--shutdown-timeout must be a duration, not '${timeout}'`, { hint: 'write it like 20s, 500ms or 1m30s (units: ns, us, ms, s, m, h)' });
+  }
+  return { dir, port, host, logLevel, shutdownTimeoutMs };
 }

@@ -8,6 +8,8 @@ import {
   type Origin,
   type ReadResult,
   type Value,
+  ErrorCode,
+  HotplugError,
   Message,
   errorMessage,
 } from '../../core/index.js';
@@ -77,7 +79,9 @@ class PendingRequest implements ReadResult, Origin, Expiring {
     const res = this.res;
     if (res.destroyed) return;
     if (err !== undefined) {
-      reply(res, 502, `${err.message}\n`);
+      // A nack because the stream is shutting down (its shutdown_timeout passed) is the server's
+      // state, not the downstream's answer: 503, like a request that arrives while shutting down.
+      reply(res, isShuttingDown(err) ? 503 : 502, `${err.message}\n`);
       return;
     }
     if (this.responses === undefined) {
@@ -95,6 +99,10 @@ class PendingRequest implements ReadResult, Origin, Expiring {
 }
 
 const EMPTY_HEADERS = { 'Content-Length': '0' };
+
+function isShuttingDown(err: Error): boolean {
+  return err instanceof HotplugError && err.code === ErrorCode.ShuttingDown;
+}
 
 /**
  * `http_server`: each request becomes one input batch (a multipart request,
