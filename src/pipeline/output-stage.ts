@@ -79,6 +79,7 @@ export class OutputStage implements Output, Drainable, Abortable {
   private draining = false;
   /** Set by abort(): every write from then on fails with it. */
   private aborted: Error | undefined;
+  private aborting: Promise<void> | undefined;
   private readonly flushing = new Set<Promise<void>>();
   private readonly sent: Counter;
   private readonly failed: Counter;
@@ -132,16 +133,13 @@ export class OutputStage implements Output, Drainable, Abortable {
 
   /** Drains, waits for in-flight writes (post-batch processors included), then closes the output and processors. */
   close(): Promise<void> {
+    if (this.aborting) return this.aborting;
     this.closing ??= (async () => {
       this.drain();
       await Promise.allSettled([...this.flushing]);
       await this.limiter.idle();
-      const results = await Promise.allSettled([
-        this.inner.close(),
-        ...this.opts.processors.map((p) => p.close()),
-        ...this.postProcessors.map((p) => p.close()),
-      ]);
-      for (const r of results) if (r.status === 'rejected') this.opts.log.warn({ err: errorMessage(r.reason) }, 'closing output failed');
+      if (this.aborting) return this.aborting;
+      await this.closeParts((o) => o.close());
     })();
     return this.closing;
   }
@@ -152,25 +150,26 @@ export class OutputStage implements Output, Drainable, Abortable {
    * waiting for an in-flight slot fail too, and the output and processors are
    * closed without waiting for writes still in flight (a close that aborts
    * them, as http_client's does, makes those fail as well). Idempotent; a
-   * later close() returns this.
+   * close() still waiting for in-flight writes ends with this instead.
    */
   abort(err: Error): Promise<void> {
-    if (this.aborted === undefined) {
+    this.aborting ??= (async () => {
       this.aborted = err;
       this.draining = true;
-      const dropped = this.driver?.discard() ?? [];
-      settleOwners(dropped, err);
+      settleOwners(this.driver?.discard() ?? [], err);
       this.limiter.abort(err);
-    }
-    this.closing ??= (async () => {
-      const results = await Promise.allSettled([
-        abortOutput(this.inner, err),
-        ...this.opts.processors.map((p) => p.close()),
-        ...this.postProcessors.map((p) => p.close()),
-      ]);
-      for (const r of results) if (r.status === 'rejected') this.opts.log.warn({ err: errorMessage(r.reason) }, 'closing output failed');
+      await this.closeParts((o) => abortOutput(o, err));
     })();
-    return this.closing;
+    return this.aborting;
+  }
+
+  private async closeParts(closeInner: (o: Output) => Promise<void>): Promise<void> {
+    const results = await Promise.allSettled([
+      closeInner(this.inner),
+      ...this.opts.processors.map((p) => p.close()),
+      ...this.postProcessors.map((p) => p.close()),
+    ]);
+    for (const r of results) if (r.status === 'rejected') this.opts.log.warn({ err: errorMessage(r.reason) }, 'closing output failed');
   }
 
   private async processThenWrite(batch: Batch): Promise<void> {
