@@ -5,8 +5,10 @@ import type { Host } from '../host/index.js';
 export const EXIT_SHUTDOWN_TIMEOUT = 1;
 /** On top of the streams' shutdown_timeout: their force-close grace, the plugins' and the listener's. */
 const WATCHDOG_SLACK_MS = 10_000;
-/** After a stop, how long a handle left open (a socket nobody owns any more) may keep the process alive. */
+/** After a clean stop, how long a handle left open (a socket nobody owns any more) may keep the process alive. */
 const LINGER_MS = 2_000;
+/** After a timed-out stop, things may still hang by design (a plugin stuck in a call): exit now, as Connect does. */
+const TIMED_OUT_LINGER_MS = 100;
 
 /**
  * Stops the host on a signal and returns the exit code: 0 after a clean
@@ -25,7 +27,8 @@ export async function stopHost(host: Host, log: Logger): Promise<number> {
   const report = await host.shutdown();
   clearTimeout(watchdog);
   const code = report.timedOut.length > 0 ? EXIT_SHUTDOWN_TIMEOUT : 0;
-  // Everything the host owns is closed; should a stray handle still hold the event loop, do not hang on it.
-  setTimeout(() => process.exit(code), LINGER_MS).unref();
+  // Should a handle still hold the event loop, do not hang on it. Exiting kills what is left of the
+  // plugins and removes their socket dirs (the plugin runtime's exit handler).
+  setTimeout(() => process.exit(code), code === 0 ? LINGER_MS : TIMED_OUT_LINGER_MS).unref();
   return code;
 }

@@ -368,8 +368,12 @@ export class Host {
   }
 }
 
-/** How long plugins may take to close after a stream's shutdown_timeout passed. */
-const PLUGIN_FORCE_GRACE_MS = 3_000;
+/**
+ * How long plugins may take to close after a stream's shutdown_timeout passed.
+ * A call hung in a plugin keeps its drain (and so its close) waiting for the
+ * runtime's own deadlines; the host does not wait for those.
+ */
+const PLUGIN_FORCE_GRACE_MS = 2_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -30,15 +30,15 @@ export interface Drainable {
 }
 
 /** An output that can be closed without waiting for what it has in flight (a shutdown past its deadline). */
-export interface Abortable {
+export interface ForceClosable {
   /** Fails pending and later writes with `err`, drops what batch policies hold, closes at once. Idempotent. */
-  abort(err: Error): Promise<void>;
+  forceClose(err: Error): Promise<void>;
 }
 
-/** Closes `output` without waiting for its in-flight writes: `abort` when it has one, else `close`. */
-export function abortOutput(output: Output, err: Error): Promise<void> {
-  const a = (output as Partial<Abortable>).abort;
-  return a ? a.call(output, err) : output.close();
+/** Closes `output` without waiting for its in-flight writes: `forceClose` when it has one, else `close`. */
+export function forceCloseOutput(output: Output, err: Error): Promise<void> {
+  const f = (output as Partial<ForceClosable>).forceClose;
+  return typeof f === 'function' ? f.call(output, err) : output.close();
 }
 
 /** Tracks one `writeBatch` call whose messages may land in several flushed batches. */
@@ -69,7 +69,7 @@ class Share {
  * writes, and resolves each write once all of that write's messages were
  * delivered — or rejects with the first failure, the nack.
  */
-export class OutputStage implements Output, Drainable, Abortable {
+export class OutputStage implements Output, Drainable, ForceClosable {
   readonly maxInFlight = Number.POSITIVE_INFINITY;
   /** Sized from the output's `maxInFlight` once connected (a plugin output learns it at Init). */
   private limiter: Limiter;
@@ -77,9 +77,9 @@ export class OutputStage implements Output, Drainable, Abortable {
   private postProcessors: Processor[] = [];
   private closing: Promise<void> | undefined;
   private draining = false;
-  /** Set by abort(): every write from then on fails with it. */
-  private aborted: Error | undefined;
-  private aborting: Promise<void> | undefined;
+  /** Set by forceClose(): every write from then on fails with it. */
+  private forced: Error | undefined;
+  private forceClosing: Promise<void> | undefined;
   private readonly flushing = new Set<Promise<void>>();
   private readonly sent: Counter;
   private readonly failed: Counter;
@@ -113,7 +113,7 @@ export class OutputStage implements Output, Drainable, Abortable {
   }
 
   writeBatch(batch: Batch): Promise<void> {
-    if (this.aborted !== undefined) return Promise.reject(this.aborted);
+    if (this.forced !== undefined) return Promise.reject(this.forced);
     if (this.opts.processors.length > 0) return this.processThenWrite(batch);
     return this.batchOrWrite(batch);
   }
@@ -133,12 +133,12 @@ export class OutputStage implements Output, Drainable, Abortable {
 
   /** Drains, waits for in-flight writes (post-batch processors included), then closes the output and processors. */
   close(): Promise<void> {
-    if (this.aborting) return this.aborting;
+    if (this.forceClosing) return this.forceClosing;
     this.closing ??= (async () => {
       this.drain();
       await Promise.allSettled([...this.flushing]);
       await this.limiter.idle();
-      if (this.aborting) return this.aborting;
+      if (this.forceClosing) return this.forceClosing;
       await this.closeParts((o) => o.close());
     })();
     return this.closing;
@@ -152,15 +152,15 @@ export class OutputStage implements Output, Drainable, Abortable {
    * them, as http_client's does, makes those fail as well). Idempotent; a
    * close() still waiting for in-flight writes ends with this instead.
    */
-  abort(err: Error): Promise<void> {
-    this.aborting ??= (async () => {
-      this.aborted = err;
+  forceClose(err: Error): Promise<void> {
+    this.forceClosing ??= (async () => {
+      this.forced = err;
       this.draining = true;
       settleOwners(this.driver?.discard() ?? [], err);
       this.limiter.abort(err);
-      await this.closeParts((o) => abortOutput(o, err));
+      await this.closeParts((o) => forceCloseOutput(o, err));
     })();
-    return this.aborting;
+    return this.forceClosing;
   }
 
   private async closeParts(closeInner: (o: Output) => Promise<void>): Promise<void> {
@@ -211,7 +211,7 @@ export class OutputStage implements Output, Drainable, Abortable {
       this.triggers.set(trigger, c);
     }
     c.inc();
-    if (this.aborted !== undefined) throw this.aborted;
+    if (this.forced !== undefined) throw this.forced;
     if (!this.limiter.tryAcquire()) await this.limiter.acquire();
     try {
       await this.inner.writeBatch(batch);

@@ -15,7 +15,7 @@ import { connectWithRetry, sleep } from './connect.js';
 import { settlesWithin } from './deadline.js';
 import { Limiter } from './limiter.js';
 import type { Counter, Histogram, Metrics } from './metrics.js';
-import { type Drainable, abortOutput } from './output-stage.js';
+import { type Drainable, forceCloseOutput } from './output-stage.js';
 import { runProcessors } from './process.js';
 import { Transaction } from './transaction.js';
 
@@ -24,7 +24,7 @@ export type StreamState = 'created' | 'starting' | 'running' | 'draining' | 'sto
 /** Redpanda Connect's default `shutdown_timeout`. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
 /** After a forced stop, how long components get to close before the stream stops waiting for them. */
-const FORCE_CLOSE_GRACE_MS = 2_000;
+const FORCE_CLOSE_GRACE_MS = 1_000;
 
 /** How a stop went. */
 export interface StopReport {
@@ -355,7 +355,7 @@ export class Stream {
     const timeout = formatDuration(this.shutdownTimeoutMs);
     const err = new HotplugError(ErrorCode.ShuttingDown, `shutting down: shutdown_timeout (${timeout}) passed before this was delivered; it was nacked`);
     this.forced = err;
-    const outputClosed = abortOutput(output, err).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'closing output failed'));
+    const outputClosed = forceCloseOutput(output, err).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'closing output failed'));
     let nacked = 0;
     for (const tx of [...this.open]) if (tx.abandon(err)) nacked++;
     log.warn({ shutdownTimeout: timeout, nacked }, `shutdown_timeout (${timeout}) passed: nacked ${nacked} pending batch(es) and force-closed the stream`);
