@@ -29,16 +29,19 @@ export interface Drainable {
   drain(): void;
 }
 
-/** An output that can be closed without waiting for what it has in flight (a shutdown past its deadline). */
+/**
+ * A component that can be closed without waiting for what it has in flight
+ * (a shutdown past its deadline): outputs, and plugin components of any kind.
+ */
 export interface ForceClosable {
-  /** Fails pending and later writes with `err`, drops what batch policies hold, closes at once. Idempotent. */
+  /** Fails pending and later work with `err` (its batches are nacked), drops what batch policies hold, closes at once. Idempotent. */
   forceClose(err: Error): Promise<void>;
 }
 
-/** Closes `output` without waiting for its in-flight writes: `forceClose` when it has one, else `close`. */
-export function forceCloseOutput(output: Output, err: Error): Promise<void> {
-  const f = (output as Partial<ForceClosable>).forceClose;
-  return typeof f === 'function' ? f.call(output, err) : output.close();
+/** Closes `c` without waiting for its work in flight: `forceClose` when it has one, else `close`. */
+export function forceCloseComponent(c: { close(): Promise<void> }, err: Error): Promise<void> {
+  const f = (c as Partial<ForceClosable>).forceClose;
+  return typeof f === 'function' ? f.call(c, err) : c.close();
 }
 
 /** Tracks one `writeBatch` call whose messages may land in several flushed batches. */
@@ -158,7 +161,7 @@ export class OutputStage implements Output, Drainable, ForceClosable {
       this.draining = true;
       settleOwners(this.driver?.discard() ?? [], err);
       this.limiter.abort(err);
-      await this.closeParts((o) => forceCloseOutput(o, err));
+      await this.closeParts((o) => forceCloseComponent(o, err));
     })();
     return this.forceClosing;
   }

@@ -15,7 +15,7 @@ import { connectWithRetry, sleep } from './connect.js';
 import { settlesWithin } from './deadline.js';
 import { Limiter } from './limiter.js';
 import type { Counter, Histogram, Metrics } from './metrics.js';
-import { type Drainable, forceCloseOutput } from './output-stage.js';
+import { type Drainable, forceCloseComponent } from './output-stage.js';
 import { runProcessors } from './process.js';
 import { Transaction } from './transaction.js';
 
@@ -355,10 +355,12 @@ export class Stream {
     const timeout = formatDuration(this.shutdownTimeoutMs);
     const err = new HotplugError(ErrorCode.ShuttingDown, `shutting down: shutdown_timeout (${timeout}) passed before this was delivered; it was nacked`);
     this.forced = err;
-    const outputClosed = forceCloseOutput(output, err).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'closing output failed'));
+    const outputClosed = forceCloseComponent(output, err).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'closing output failed'));
     let nacked = 0;
     for (const tx of [...this.open]) if (tx.abandon(err)) nacked++;
     log.warn({ shutdownTimeout: timeout, nacked }, `shutdown_timeout (${timeout}) passed: nacked ${nacked} pending batch(es) and force-closed the stream`);
+    // Plugin processors and inputs stuck in a call are cut short too (closeRest's close() then returns their forced close).
+    for (const c of [this.parts.input, ...this.parts.processors]) void forceCloseComponent(c, err).catch(() => undefined);
     if (!(await settlesWithin(Promise.all([outputClosed, this.closeRest()]), FORCE_CLOSE_GRACE_MS))) {
       log.warn({ afterMs: FORCE_CLOSE_GRACE_MS }, 'components still closing after the shutdown deadline; no longer waiting for them');
     }

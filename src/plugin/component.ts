@@ -34,6 +34,7 @@ export abstract class PluginComponent {
   private readonly retiring = new Set<Generation>();
   private swapping: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  private forced = false;
   /** Called once the component is closed, so the runtime can forget it. */
   onClosed: (() => void) | undefined;
 
@@ -132,9 +133,23 @@ export abstract class PluginComponent {
     this.closing ??= (async () => {
       await this.swapping;
       const gens = [this.gen, ...this.retiring];
-      await Promise.allSettled(gens.map((g) => g.close()));
+      await Promise.allSettled(gens.map((g) => (this.forced ? g.forceClose() : g.close())));
       this.onClosed?.();
     })();
     return this.closing;
+  }
+
+  /**
+   * A shutdown past its deadline (the pipeline's ForceClosable): every
+   * generation closes without draining or a Close RPC, its processes get
+   * SIGTERM now, and calls still in flight fail so their batches are nacked.
+   * Also cuts short a close() that is still draining. Idempotent.
+   */
+  forceClose(): Promise<void> {
+    if (!this.forced) {
+      this.forced = true;
+      for (const g of [this.gen, ...this.retiring]) void g.forceClose();
+    }
+    return this.close();
   }
 }

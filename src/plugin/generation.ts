@@ -32,6 +32,7 @@ export class Generation {
   private active = 0;
   private idle: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+  private forced = false;
 
   constructor(id: number, manifest: PluginManifest, config: Value, methods: KindMethods, opts: ResolvedOptions) {
     this.id = id;
@@ -115,15 +116,25 @@ export class Generation {
     return this.closing;
   }
 
+  /** Closes every instance without draining (see Supervisor.forceClose). Idempotent. */
+  forceClose(): Promise<void> {
+    if (!this.forced) {
+      this.forced = true;
+      this.idle?.();
+      for (const s of this.instances) void s.forceClose();
+    }
+    return this.close();
+  }
+
   private async doClose(): Promise<void> {
-    if (this.active > 0) {
+    if (this.active > 0 && !this.forced) {
       await new Promise<void>((resolve) => {
         this.idle = resolve;
         setTimeout(resolve, this.opts.drainTimeoutMs).unref();
       });
     }
     await this.starting?.catch(() => {});
-    const results = await Promise.allSettled(this.instances.map((s) => s.close()));
+    const results = await Promise.allSettled(this.instances.map((s) => (this.forced ? s.forceClose() : s.close())));
     for (const r of results) if (r.status === 'rejected') this.log.warn({ err: r.reason }, 'closing a plugin instance failed');
   }
 }

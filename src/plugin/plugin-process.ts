@@ -215,6 +215,11 @@ export class PluginProcess {
     return this.closing;
   }
 
+  /** SIGTERM to the whole group now, without the Close RPC (a forced close; close() still follows up with SIGKILL). */
+  terminate(): void {
+    if (!this.exitInfo) this.killGroup('SIGTERM');
+  }
+
   /** SIGKILL the whole group now (safe to call twice). */
   kill(): void {
     this.killGroup('SIGKILL');

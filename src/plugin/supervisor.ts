@@ -65,6 +65,7 @@ export class Supervisor {
   private holds = 0;
   private drained: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+  private forced = false;
   private wake: (() => void) | undefined;
   private failedAt = 0;
 
@@ -179,17 +180,31 @@ export class Supervisor {
     return this.closing;
   }
 
+  /**
+   * Closes without waiting: no drain, no Close RPC, SIGTERM to the group now
+   * (SIGKILL after killTimeoutMs). Calls in flight fail as the process goes,
+   * and their callers nack. For a shutdown past its deadline. Idempotent.
+   */
+  forceClose(): Promise<void> {
+    if (!this.forced) {
+      this.forced = true;
+      this.drained?.();
+      this.proc?.terminate();
+    }
+    return this.close();
+  }
+
   private async doClose(): Promise<void> {
     if (this.current !== 'stopped') this.setState('draining');
     this.wake?.();
-    if (this.holds > 0) {
+    if (this.holds > 0 && !this.forced) {
       await new Promise<void>((resolve) => {
         this.drained = resolve;
         setTimeout(resolve, this.opts.drainTimeoutMs).unref();
       });
     }
     await this.starting?.catch(() => {});
-    await this.proc?.close(this.opts.close);
+    await this.proc?.close(this.forced ? undefined : this.opts.close);
     this.setState('stopped');
   }
 

@@ -148,3 +148,24 @@ test('a manifest whose type does not match the plugin says so', async (t) => {
   const p = rt.processor({ ...fixtureManifest('output', 'ok'), type: 'processor' }, {});
   await assert.rejects(p.start(), (err: HotplugError) => err.code === ErrorCode.PluginInit && /does not implement redpanda\.runtime\.v1alpha1\.BatchProcessorService/.test(err.message));
 });
+
+test('forceClose (a shutdown past its deadline) skips the drain and the Close RPC: the hung call fails at once, nothing is left', async (t) => {
+  const { rt } = testRuntime(t, { drainTimeoutMs: 60_000, closeTimeoutMs: 60_000 });
+  const p = rt.processor(fixtureManifest('processor', 'ok'), {});
+  await p.start();
+  const pid = pidOf(rt);
+  const socketDir = rt.health()[0]?.instances[0]?.socketDir as string;
+  const hung = p.processBatch([new Message('sleep:120000')]);
+  const failed = hung.then(() => 'answered', (err: HotplugError) => err.code);
+  await until('the call is in flight', () => rt.health()[0]?.instances[0]?.inFlight === 1);
+  // close() would wait up to the 60 s drain here; forceClose must not.
+  const started = performance.now();
+  const closing = p.forceClose();
+  assert.equal(p.close(), closing, 'close() after forceClose() returns the same promise');
+  await closing;
+  // Not a speed target: the bound only tells "skipped the 60 s drain and Close deadline" from "waited for them".
+  assert.ok(performance.now() - started < 20_000, 'forceClose did not wait for the drain or the Close RPC');
+  assert.equal(await failed, ErrorCode.ShuttingDown, 'the call in flight failed (its batch is nacked), it was not retried');
+  assert.ok(!alive(pid), 'plugin gone');
+  assert.ok(!existsSync(socketDir), 'socket dir removed');
+});

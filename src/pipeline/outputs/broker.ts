@@ -1,6 +1,6 @@
 import { type Batch, type ComponentConf, type Output, type OutputDef, errorMessage } from '../../core/index.js';
 import { batchingField, batchingProblems } from '../batching-spec.js';
-import { forceCloseOutput } from '../output-stage.js';
+import { forceCloseComponent } from '../output-stage.js';
 
 export type BrokerPattern = 'fan_out' | 'fan_out_sequential' | 'round_robin';
 
@@ -48,7 +48,7 @@ export class BrokerOutput implements Output {
 
   /** Passes a forced shutdown on to the children (see OutputStage.forceClose). */
   async forceClose(err: Error): Promise<void> {
-    const results = await Promise.allSettled(this.outputs.map((o) => forceCloseOutput(o, err)));
+    const results = await Promise.allSettled(this.outputs.map((o) => forceCloseComponent(o, err)));
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
