@@ -1,4 +1,5 @@
 import type { ComponentKind, ComponentSpec, FieldSpec } from '../core/spec.js';
+import { RATE_LIMIT_FIELDS } from './rate-limits.js';
 import { IGNORED_TOP_LEVEL, SHUTDOWN_TIMEOUT_FIELD } from './stream.js';
 
 type Schema = Record<string, unknown>;
@@ -48,6 +49,9 @@ export function pipelineSchema(specs: readonly ComponentSpec[]): Schema {
       items: { allOf: [{ $ref: `#/definitions/${kind}` }], required: ['label'] },
     });
   }
+  const rateLimit = objectSchema(RATE_LIMIT_FIELDS);
+  (rateLimit['properties'] as Schema)['label'] = { type: 'string', pattern: '^[a-z0-9][a-z0-9_]*$', description: RATE_LIMIT_FIELDS[0]?.description };
+  properties['rate_limit_resources'] = orNull({ type: 'array', description: 'Rate limits referred to by `rate_limit: LABEL` (local only).', items: rateLimit });
   for (const [key, why] of Object.entries(IGNORED_TOP_LEVEL)) properties[key] = { description: `Ignored by hotplug: ${why}.` };
   properties['tests'] = { description: 'Tests for `hotplug test`; ignored by the stream.' };
   return {

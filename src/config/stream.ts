@@ -11,6 +11,7 @@ import { interpolateEnv, type EnvLookup } from './env.js';
 import type { ExprCompilers } from './expressions.js';
 import { describe, isNull } from './field-hints.js';
 import { checkObject, checkValue, INVALID } from './fields.js';
+import { parseRateLimits, resolveRateLimitRefs } from './rate-limits.js';
 import { parseResources, resolveRefs } from './resources.js';
 import { at, parseYaml } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -57,14 +58,13 @@ export const IGNORED_TOP_LEVEL: Readonly<Record<string, string>> = {
   tracer: 'tracing is not supported',
   buffer: 'buffers are not supported; use batching on the output instead',
   cache_resources: 'caches are not supported',
-  rate_limit_resources: 'rate limits are not supported',
   shutdown_delay: 'hotplug drains streams on SIGTERM without a config delay',
 };
 
 /** Accepted silently: used by tooling (`hotplug test`), not by the running stream. */
 const TOOLING_TOP_LEVEL = new Set(['tests']);
 
-const HANDLED = ['input', 'pipeline', 'output', 'input_resources', 'processor_resources', 'output_resources', 'shutdown_timeout'];
+const HANDLED = ['input', 'pipeline', 'output', 'input_resources', 'processor_resources', 'output_resources', 'rate_limit_resources', 'shutdown_timeout'];
 
 /** Checks a pipeline file's text; `value` is set when there were no errors. */
 export function checkStream(text: string, file: string, opts: StreamOptions): LoadResult<StreamConf> {
@@ -102,6 +102,7 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
     inputs: parseResources(ctx, 'input', nodes.get('input_resources')),
     processors: parseResources(ctx, 'processor', nodes.get('processor_resources')),
     outputs: parseResources(ctx, 'output', nodes.get('output_resources')),
+    rateLimits: parseRateLimits(ctx, nodes.get('rate_limit_resources')),
   };
   const input = required(ctx, nodes, 'input');
   const output = required(ctx, nodes, 'output');
@@ -109,6 +110,7 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
   const pipeline = checkObject(ctx, p?.value, PIPELINE_FIELDS, 'pipeline', 'pipeline', p?.key.range?.[0]);
   const shutdownTimeout = shutdownTimeoutOf(ctx, nodes.get('shutdown_timeout'));
   resolveRefs(ctx, resources);
+  resolveRateLimitRefs(ctx, [input, output, ...(pipeline === INVALID ? [] : (pipeline['processors'] as ComponentConf[]))].filter((c) => c !== undefined), resources, resources.rateLimits);
   if (diags.errorCount > 0 || !input || !output || pipeline === INVALID || shutdownTimeout === INVALID) return { value: undefined, diagnostics: diags.sorted() };
   const stream: StreamConf = {
     id: opts.id ?? basename(file, extname(file)),

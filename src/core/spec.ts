@@ -147,6 +147,16 @@ export interface ResourcesConf {
   inputs: Map<string, ComponentConf>;
   processors: Map<string, ComponentConf>;
   outputs: Map<string, ComponentConf>;
+  /** `rate_limit_resources`, by label; components name one in their `rate_limit` field. */
+  rateLimits?: Map<string, RateLimitConf>;
+}
+
+/** A `local` rate limit: at most `count` accesses per `intervalMs` window. */
+export interface RateLimitConf {
+  label: string;
+  count: number;
+  intervalMs: number;
+  location: SourceLocation;
 }
 
 /** One pipeline file: a stream. */

@@ -16,6 +16,7 @@ import { systemClock } from './clock.js';
 import type { Route } from './http/route.js';
 import { ProcessedInput } from './inputs/processed.js';
 import type { Metrics } from './metrics.js';
+import { RateLimits } from './rate-limit.js';
 import type { Registry } from './registry.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, Stream } from './stream.js';
 
@@ -39,6 +40,8 @@ export interface BuildEnv {
  */
 export interface PipelineContext extends BuildContext {
   readonly routes: Route[];
+  /** The stream's `rate_limit_resources`, shared by every component that names one. */
+  readonly rateLimits: RateLimits;
 }
 
 /** The pipeline's BuildContext, for components that need more than the core contract. */
@@ -102,6 +105,7 @@ export function buildProcessors(conf: StreamConf, env: BuildEnv, target: Compone
 class StreamBuilder implements PipelineContext {
   readonly streamId: string;
   readonly routes: Route[] = [];
+  readonly rateLimits: RateLimits;
   log: Logger;
   private readonly resources = new Map<string, Processor>();
   private readonly building = new Set<string>();
@@ -113,6 +117,7 @@ class StreamBuilder implements PipelineContext {
   ) {
     this.streamId = conf.id;
     this.log = env.log.child({ stream: conf.id });
+    this.rateLimits = new RateLimits(conf.resources.rateLimits, env.clock);
   }
 
   buildProcessors(confs: ComponentConf[]): Processor[] {

@@ -3,8 +3,10 @@ import { createSecureContext } from 'node:tls';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { type Batch, type Logger, type Message, type Output, type OutputDef, type SpecProblem, ErrorCode, HotplugError } from '../../core/index.js';
 import { batchingField, batchingProblems } from '../batching-spec.js';
+import { pipelineContext } from '../build.js';
 import { sleep } from '../connect.js';
 import { type Interpolated, interpolate } from '../expr.js';
+import type { LocalRateLimit } from '../rate-limit.js';
 import { type BasicAuthConf, basicAuthField, basicAuthHeader, basicAuthProblems } from './client-auth.js';
 import { type OAuth2Conf, OAuth2Tokens, oauth2Field, oauth2Problems } from './client-oauth2.js';
 import { type TlsConf, type TlsConnectOptions, describeFailure, loadTls, tlsField } from './client-tls.js';
@@ -29,6 +31,8 @@ export interface HttpClientConf {
   tls?: TlsConf;
   basic_auth?: BasicAuthConf;
   oauth2?: OAuth2Conf;
+  /** Label of a rate limit resource every request (and retry) waits for. */
+  rate_limit?: string;
 }
 
 /** What one attempt's status means (Redpanda Connect's order of checks). */
@@ -61,6 +65,7 @@ export class HttpClientOutput implements Output {
     private readonly conf: HttpClientConf,
     private readonly log: Logger,
     tls?: TlsConnectOptions,
+    private readonly rateLimit?: LocalRateLimit,
   ) {
     this.maxInFlight = conf.max_in_flight ?? 64;
     this.verb = (conf.verb ?? 'POST').toUpperCase();
@@ -128,6 +133,8 @@ export class HttpClientOutput implements Output {
     for (let attempt = 0; attempt <= retries; attempt++) {
       let wait = period;
       try {
+        // Waits (never fails) for the limit; closing the output ends the wait.
+        if (this.rateLimit !== undefined) await this.rateLimit.wait(this.abort.signal);
         const token = this.oauth2 ? await this.oauth2.header(this.abort.signal) : undefined;
         const res = await request(url, {
           method: this.verb as Dispatcher.HttpMethod,
@@ -218,6 +225,7 @@ export const httpClientOutput: OutputDef = {
       tlsField,
       basicAuthField,
       oauth2Field,
+      { name: 'rate_limit', type: 'string', optional: true, description: 'A rate_limit_resources label; each request waits for it.' },
       batchingField,
     ],
     lint: (config, ctx): SpecProblem[] => {
@@ -236,6 +244,7 @@ export const httpClientOutput: OutputDef = {
     const { options, problems } = loadTls(c.tls, conf.location.file);
     const bad = problems.find((p) => p.severity === 'error');
     if (bad) throw new HotplugError(ErrorCode.InvalidValue, bad.message, { location: conf.locate(bad.path), ...(bad.hint && { hint: bad.hint }) });
-    return new HttpClientOutput(c, ctx.log, options);
+    const limit = c.rate_limit === undefined || c.rate_limit === '' ? undefined : pipelineContext(ctx).rateLimits.get(c.rate_limit);
+    return new HttpClientOutput(c, ctx.log, options, limit);
   },
 };

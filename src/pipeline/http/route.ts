@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRoutePattern } from '../../core/route-pattern.js';
+import type { CorsPolicy } from './cors.js';
 
 /** Path parameters of a matched `{param}` route; undefined for exact routes. */
 export type PathParams = Record<string, string> | undefined;
@@ -12,6 +13,8 @@ export interface Route {
   readonly methods: readonly string[];
   /** What owns it, for clash messages and the dev banner (`stream orders/ingest`). */
   readonly owner: string;
+  /** Set when the route answers CORS preflights (OPTIONS) and adds Access-Control-Allow-Origin. */
+  readonly cors?: CorsPolicy;
   handle(req: IncomingMessage, res: ServerResponse, params: PathParams, pathname: string, query: string): void;
 }
 

@@ -14,7 +14,9 @@ import {
   errorMessage,
 } from '../../core/index.js';
 import { pipelineContext } from '../build.js';
+import type { LocalRateLimit } from '../rate-limit.js';
 import { BodyTooLargeError, ClientGoneError, readBody } from './body.js';
+import { type CorsConf, CorsPolicy, corsField, corsProblems } from './cors.js';
 import { Deadlines, type Expiring } from './deadlines.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 import { type SyncResponseConf, ResponseWriter } from './response.js';
@@ -29,6 +31,9 @@ export interface HttpServerInputConf {
   sync_response?: SyncResponseConf;
   /** Bytes; requests with bigger bodies get 413. */
   body_limit?: number;
+  /** Label of a rate limit resource; requests over it get 429. */
+  rate_limit?: string;
+  cors?: CorsConf;
 }
 
 const RESOLVED = Promise.resolve();
@@ -125,6 +130,7 @@ export class HttpServerInput implements Input {
     conf: HttpServerInputConf,
     owner: string,
     readonly log: Logger,
+    private readonly rateLimit?: LocalRateLimit,
   ) {
     this.writer = new ResponseWriter(conf.sync_response);
     this.deadlines = new Deadlines(conf.timeout ?? 5000);
@@ -134,6 +140,7 @@ export class HttpServerInput implements Input {
       path: conf.path ?? '/post',
       methods,
       owner,
+      ...(conf.cors?.enabled === true && { cors: new CorsPolicy(conf.cors.allowed_origins ?? [], methods) }),
       handle: (req, res, params, pathname, query) => this.handle(req, res, params, pathname, query),
     };
   }
@@ -183,6 +190,14 @@ export class HttpServerInput implements Input {
     // drains the old stream): only requests that arrive after that are refused.
     if (this.draining) {
       reply(res, 503, 'shutting down\n');
+      req.resume();
+      return;
+    }
+    // Over the limit: refused before the body is read, so it never enters the pipeline (as Connect).
+    const wait = this.rateLimit?.access() ?? 0;
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      reply(res, 429, 'rate limit exceeded\n');
       req.resume();
       return;
     }
@@ -298,6 +313,8 @@ export const httpServerInput: InputDef = {
       { name: 'allowed_verbs', type: 'string', kind: 'list', default: ['POST'] },
       { name: 'timeout', type: 'duration', default: 5000, description: 'Answer 408 when the message is not acknowledged in time.' },
       { name: 'body_limit', type: 'int', default: 10 * 1024 * 1024, description: 'Largest request body in bytes (413 above).' },
+      { name: 'rate_limit', type: 'string', optional: true, description: 'A rate_limit_resources label; a request over the limit is answered 429 with Retry-After and not processed.' },
+      corsField,
       {
         name: 'sync_response',
         type: 'object',
@@ -317,10 +334,14 @@ export const httpServerInput: InputDef = {
         ],
       },
     ],
+    lint: (config) => corsProblems((config as HttpServerInputConf).cors),
   },
   build: (conf, ctx) => {
-    const input = new HttpServerInput((conf.config ?? {}) as HttpServerInputConf, `stream ${ctx.streamId}`, ctx.log);
-    pipelineContext(ctx).routes.push(input.route);
+    const c = (conf.config ?? {}) as HttpServerInputConf;
+    const pctx = pipelineContext(ctx);
+    const limit = c.rate_limit === undefined || c.rate_limit === '' ? undefined : pctx.rateLimits.get(c.rate_limit);
+    const input = new HttpServerInput(c, `stream ${ctx.streamId}`, ctx.log, limit);
+    pctx.routes.push(input.route);
     return input;
   },
 };

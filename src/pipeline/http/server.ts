@@ -100,6 +100,14 @@ export class HttpServer {
       return;
     }
     const { route } = m;
+    if (route.cors !== undefined) {
+      if (route.cors.isPreflight(req)) {
+        route.cors.preflight(req, res);
+        req.resume();
+        return;
+      }
+      route.cors.decorate(req, res);
+    }
     if (route.methods.length > 0 && !route.methods.includes(req.method ?? '')) {
       res.setHeader('Allow', route.methods.join(', '));
       reply(res, 405, `method ${req.method ?? ''} not allowed on ${pathname}\n`);
