@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { checkStream } from '../../src/config/index.js';
 import { type Diagnostic, formatDiagnostic } from '../../src/core/index.js';
@@ -101,4 +102,14 @@ test('http_server cors: fields checked at load; enabled without origins is an er
   const typo = cors('{ enabled: true, allowed_origin: [x] }').diagnostics[0];
   assert.equal(typo?.code, 'E_UNKNOWN_FIELD');
   assert.match(typo?.hint ?? '', /allowed_origins/);
+});
+
+test("the README's rate limit example loads clean", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### Rate limits'), readme.indexOf('### Batch policies'));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(yaml?.includes('rate_limit_resources'), 'the Rate limits section has the example');
+  const res = check(yaml ?? "");
+  assert.deepEqual(res.diagnostics.map(formatDiagnostic), []);
+  assert.equal(res.value?.resources.rateLimits?.get('partner_api')?.count, 100);
 });
