@@ -38,7 +38,9 @@ export type Statement =
   | { k: 'assign'; pos: number; line: number; target: AssignTarget; value: Node }
   | { k: 'let'; pos: number; line: number; name: string; value: Node }
   /** `if cond { statements } else if ... { } else { }` at statement level. */
-  | { k: 'if'; pos: number; line: number; branches: Array<{ cond: Node; body: Statement[] }>; otherwise: Statement[] | undefined };
+  | { k: 'if'; pos: number; line: number; branches: Array<{ cond: Node; body: Statement[] }>; otherwise: Statement[] | undefined }
+  /** `match subject { pattern => { statements } ... }` at statement level; pattern undefined for `_`. */
+  | { k: 'match'; pos: number; line: number; subject: Node | undefined; cases: Array<{ pattern: Node | undefined; body: Statement[] }> };
 
 export type AssignTarget =
   | { k: 'root'; path: string[] }

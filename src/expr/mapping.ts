@@ -6,6 +6,7 @@ import { Compiler } from './compile.js';
 import { ExprRuntimeError, guardCompile } from './errors.js';
 import { MappingParser } from './parse-mapping.js';
 import { asRuntimeError } from './query.js';
+import { type CompileBody, type Exec, ifStatement, matchStatement } from './statement-blocks.js';
 import { Ctx, DELETED, type Eval, NOTHING, type Output, type Result, isObject, kindOf } from './runtime.js';
 
 /** A compiled mapping: statements that build a new message from an input message. */
@@ -20,7 +21,6 @@ export interface Mapping {
   apply(batch: Batch, index: number): Message | null;
 }
 
-type Exec = (c: Ctx, out: Output) => void;
 
 /** Compiles mapping statements (the `mapping` processor, `generate.mapping`). Throws ExprSyntaxError. */
 export function compileMapping(src: string): Mapping {
@@ -47,8 +47,9 @@ export function compileMapping(src: string): Mapping {
 function compileStatements(src: string, statements: Statement[], declared: Set<string>): Exec[] {
   const execs: Exec[] = [];
   for (const s of statements) {
-    if (s.k === 'if') {
-      execs.push(ifStatement(src, s, declared));
+    if (s.k === 'if' || s.k === 'match') {
+      const body: CompileBody = (stmts, d) => compileStatements(src, stmts, d);
+      execs.push(s.k === 'if' ? ifStatement(src, s, declared, body) : matchStatement(src, s, declared, body));
       continue;
     }
     const ev = new Compiler(src, { mapping: true, vars: new Set(declared) }).expr(s.value);
@@ -56,31 +57,6 @@ function compileStatements(src: string, statements: Statement[], declared: Set<s
     if (s.k === 'let') declared.add(s.name);
   }
   return execs;
-}
-
-function ifStatement(src: string, s: Statement & { k: 'if' }, declared: Set<string>): Exec {
-  const branches = s.branches.map((b) => ({
-    cond: new Compiler(src, { mapping: true, vars: new Set(declared) }).expr(b.cond),
-    body: compileStatements(src, b.body, declared),
-  }));
-  const otherwise = s.otherwise === undefined ? [] : compileStatements(src, s.otherwise, declared);
-  const prefix = `failed if condition (line ${s.line})`;
-  return (c, out) => {
-    for (const b of branches) {
-      let v: Result;
-      try {
-        v = b.cond(c);
-      } catch (err) {
-        throw new ExprRuntimeError(`${prefix}: ${asRuntimeError(err).message}`);
-      }
-      if (v === true) {
-        for (const e of b.body) e(c, out);
-        return;
-      }
-      if (v !== false) throw new ExprRuntimeError(`${prefix}: expected bool value, got ${kindOf(v)}`);
-    }
-    for (const e of otherwise) e(c, out);
-  };
 }
 
 function setPayload(m: Message, v: Value): void {

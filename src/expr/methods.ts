@@ -1,12 +1,13 @@
 import { COLLECTION_METHODS } from './methods-collection.js';
 import { CORE_METHODS } from './methods-core.js';
 import { type MethodSpec, withParams } from './registry.js';
+import { REGEX_METHODS } from './methods-regex.js';
 import { STRING_METHODS } from './methods-string.js';
 import { TIME_METHODS } from './methods-time.js';
 
 /** The method table: the only names a query can call after a '.'. */
 export const METHODS: Record<string, MethodSpec> = withParams(
-  Object.assign(Object.create(null) as Record<string, MethodSpec>, CORE_METHODS, STRING_METHODS, COLLECTION_METHODS, TIME_METHODS),
+  Object.assign(Object.create(null) as Record<string, MethodSpec>, CORE_METHODS, STRING_METHODS, COLLECTION_METHODS, TIME_METHODS, REGEX_METHODS),
   {
     number: ['default'],
     bool: ['default'],

@@ -57,19 +57,19 @@ export class MappingParser extends Parser {
       this.expectPunct('=', `after 'meta${name === undefined ? '' : ` ${name}`}'`);
       return { k: 'assign', pos: t.pos, line, target: { k: 'meta', name }, value: this.parseValue() };
     }
-    if (t.kind === 'ident' && t.text === 'if') return this.ifStatementOrExpression(t, first, line);
+    if (t.kind === 'ident' && (t.text === 'if' || t.text === 'match')) return this.blockStatementOrExpression(t, first, line);
     return this.expressionStatement(t, this.parseExpr(), first, line);
   }
 
   /**
-   * `if` starts either a statement block (`if c { root.a = 1 }`) or a lone
-   * expression mapping (`if c { "a" } else { "b" }`). Try the statement
-   * first; when both readings fail, report the one that got further.
+   * `if` and `match` start either a statement block (`if c { root.a = 1 }`)
+   * or a lone expression mapping (`if c { "a" } else { "b" }`). Try the
+   * statement first; when both readings fail, report the one that got further.
    */
-  private ifStatementOrExpression(t: Token, first: boolean, line: number): Statement {
+  private blockStatementOrExpression(t: Token, first: boolean, line: number): Statement {
     const reset = this.mark();
     try {
-      return this.ifStatement(line);
+      return t.text === 'if' ? this.ifStatement(line) : this.matchStatement(line);
     } catch (stmtErr) {
       if (!(stmtErr instanceof ExprSyntaxError)) throw stmtErr;
       reset();
@@ -98,6 +98,34 @@ export class MappingParser extends Parser {
       break;
     }
     return { k: 'if', pos: start.pos, line, branches, otherwise };
+  }
+
+  /** Like the `match` expression, but each case body is a `{ }` block of statements. */
+  private matchStatement(line: number): Statement {
+    const start = this.advance();
+    let subject: Node | undefined;
+    if (!this.isPunct('{')) subject = this.parseExpr();
+    const open = this.expectPunct('{', "to open the 'match' cases");
+    const cases: Array<{ pattern: Node | undefined; body: Statement[] }> = [];
+    let catchAll: Token | undefined;
+    this.skipNewlines();
+    while (!this.isPunct('}')) {
+      const t = this.peek();
+      this.checkCaseStart(t, catchAll, open);
+      let pattern: Node | undefined;
+      if (t.kind === 'ident' && t.text === '_') catchAll = this.advance();
+      else pattern = this.parseExpr();
+      this.expectArrow();
+      this.skipNewlines();
+      cases.push({ pattern, body: this.block("after '=>' (a case of a match statement is a block of statements)") });
+      const sep = this.peek();
+      if (sep.kind === 'punct' && sep.text === ',') this.advance();
+      else if (sep.kind !== 'nl' && !(sep.kind === 'punct' && sep.text === '}')) this.badCaseEnd(sep, open);
+      this.skipNewlines();
+    }
+    this.advance();
+    if (cases.length === 0) throw this.error(start, "a 'match' needs at least one case");
+    return { k: 'match', pos: start.pos, line, subject, cases };
   }
 
   private block(what: string): Statement[] {

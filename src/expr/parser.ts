@@ -1,4 +1,5 @@
 import { describe, hintFor, type Token } from './lexer.js';
+import { lineCol } from './errors.js';
 import { TokenStream } from './token-stream.js';
 import type { BinaryOp, MatchCase, Node } from './ast.js';
 
@@ -283,22 +284,50 @@ export class Parser extends TokenStream {
     const start = this.advance();
     let subject: Node | undefined;
     if (!this.isPunct('{')) subject = this.parseExpr();
-    this.expectPunct('{', "to open the 'match' cases");
+    const open = this.expectPunct('{', "to open the 'match' cases");
     this.depth++;
     const cases: MatchCase[] = [];
+    let catchAll: Token | undefined;
     while (!this.isPunct('}')) {
       const t = this.peek();
+      this.checkCaseStart(t, catchAll, open);
       let pattern: Node | undefined;
-      if (t.kind === 'ident' && t.text === '_') this.advance();
+      if (t.kind === 'ident' && t.text === '_') catchAll = this.advance();
       else pattern = this.parseExpr();
-      this.expectPunct('=>', 'after a match pattern');
+      this.expectArrow();
       cases.push({ pattern, body: this.parseExpr() });
       if (this.isPunct(',')) this.advance();
-      else if (!this.isPunct('}') && !this.nlBefore) throw this.error(this.peek(), `expected ',', a new line or '}' after a match case, got ${describe(this.peek())}`);
+      else if (!this.isPunct('}') && !this.nlBefore) this.badCaseEnd(this.peek(), open);
     }
     this.depth--;
     this.advance();
     if (cases.length === 0) throw this.error(start, "a 'match' needs at least one case");
     return { k: 'match', pos: start.pos, subject, cases };
+  }
+
+  /** Errors shared by both forms of `match` at the start of a case. */
+  protected checkCaseStart(t: Token, catchAll: Token | undefined, open: Token): void {
+    if (t.kind === 'eof') this.badCaseEnd(t, open);
+    if (catchAll !== undefined) {
+      throw this.error(t, "a case after the catch-all '_' can never match: move it before '_' (cases are tried in order)");
+    }
+  }
+
+  protected badCaseEnd(t: Token, open: Token): never {
+    if (t.kind === 'eof') {
+      const { line, col } = lineCol(this.src, open.pos);
+      throw this.error(t, `expected '}' to close the 'match' cases opened at ${line}:${col}, got end of input`);
+    }
+    throw this.error(t, `expected ',', a new line or '}' after a match case, got ${describe(t)}`);
+  }
+
+  protected expectArrow(): void {
+    const t = this.peek();
+    if (t.kind === 'punct' && t.text === '=>') {
+      this.advance();
+      return;
+    }
+    const hint = t.kind === 'punct' && (t.text === '=' || t.text === '>=' || t.text === ':') ? ` (a case is written pattern => result)` : '';
+    throw this.error(t, `expected '=>' after a match pattern, got ${describe(t)}${hint}`);
   }
 }
