@@ -23,11 +23,19 @@ batch[0]?.structured();
 const query = compileQuery('this.n > 10 && meta("k") == "a"');
 const path = compileQuery('this.user.name.uppercase()');
 const interp = compileInterpolation('/archive/${! meta("topic") }/${! this.user.name }-${! this.n }.tar');
+const match = compileQuery('match this.user.name { "bob" => 1, "eve" => 2, this.length() == 3 => 3, _ => 0 }');
+const reMatch = compileQuery('this.user.name.re_match("^[a-z]+$")');
+const reDynamic = compileQuery('this.user.name.re_match(meta("k"))');
+const reReplace = compileQuery('this.user.name.re_replace_all("(?P<first>[a-z])", "${first}.")');
 const mapping = compileMapping(['root = this', 'root.total = this.items.map_each(i -> i.price).sum()', 'root.user.name = this.user.name.uppercase()', 'meta seen = "yes"'].join('\n'));
 
 const cases: Case[] = [
   { name: 'query  this.n > 10 && meta("k") == "a"', run: () => query.evaluate(batch, 0), targetNs: 1000 },
   { name: 'query  this.user.name.uppercase()', run: () => path.evaluate(batch, 0) },
+  { name: 'query  match this.user.name { 3 cases, _ }', run: () => match.evaluate(batch, 0) },
+  { name: 'query  re_match("^[a-z]+$") (literal pattern)', run: () => reMatch.evaluate(batch, 0) },
+  { name: 'query  re_match(meta("k")) (pattern per message, cached)', run: () => reDynamic.evaluate(batch, 0) },
+  { name: 'query  re_replace_all("(?P<first>[a-z])", "${first}.")', run: () => reReplace.evaluate(batch, 0) },
   { name: 'interp /archive/${! meta } /${! path }-${! n }.tar', run: () => interp.str(batch, 0) },
   { name: 'mapping 4 statements (copy, sum, nested set, meta)', run: () => mapping.apply(batch, 0) },
 ];
