@@ -65,11 +65,16 @@ export const REGEX_METHODS: Record<string, MethodSpec> = {
     return m === undefined ? {} : matchObject(r, m);
   }),
   re_find_all_object: regexMethod('re_find_all_object()', (r, s) => allMatches(r, s).map((m) => matchObject(r, m))),
-  re_replace_all: {
+  re_replace_all: replaceMethod('re_replace_all()'),
+  /** Bloblang's older, deprecated name; configs copied from old docs still use it. */
+  re_replace: replaceMethod('re_replace()'),
+};
+
+function replaceMethod(what: string): MethodSpec {
+  return {
     arity: [2, 2],
     params: ['pattern', 'value'],
     compile(target, args, cx) {
-      const what = 're_replace_all()';
       const pattern = patternArg(args[0] as Node, cx, what);
       const tnode = args[1] as Node;
       let template: Getter<ReturnType<typeof parseTemplate>>;
@@ -87,5 +92,5 @@ export const REGEX_METHODS: Record<string, MethodSpec> = {
         return v instanceof Uint8Array ? textEncoder.encode(out) : out;
       };
     },
-  },
-};
+  };
+}

@@ -318,7 +318,8 @@ export class Parser extends TokenStream {
       const { line, col } = lineCol(this.src, open.pos);
       throw this.error(t, `expected '}' to close the 'match' cases opened at ${line}:${col}, got end of input`);
     }
-    throw this.error(t, `expected ',', a new line or '}' after a match case, got ${describe(t)}`);
+    const hint = t.kind === 'punct' && t.text === '=' ? " (a case that assigns is a block of statements: \"a\" => { root.x = 1 })" : '';
+    throw this.error(t, `expected ',', a new line or '}' after a match case, got ${describe(t)}${hint}`);
   }
 
   protected expectArrow(): void {

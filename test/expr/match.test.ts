@@ -100,6 +100,7 @@ const syntaxCases: Array<[(src: string) => unknown, string, number, number, RegE
   [mapping, 'match this.type {\n  "foo" { root.x = 1 }\n}', 2, 9, /expected '=>' after a match pattern, got '\{'/],
   [mapping, 'root = this\nmatch this.type {\n  "foo" => { root.x = 1 }\n', 4, 1, /expected '}' to close the 'match' cases opened at 2:17, got end of input/],
   [mapping, 'match this.type {\n  "foo" => {\n    root.x = \n  }\n}', 4, 3, /expected an expression, got '}'/],
+  [mapping, 'match this.type {\n  "foo" => root.x = 1\n}', 2, 19, /got '=' \(a case that assigns is a block of statements: "a" => \{ root.x = 1 \}\)/],
   [mapping, 'match this.type { "foo" => { root.x = 1 } "bar" => { root.x = 2 } }', 1, 43, /expected ',', a new line or '}' after a match case, got a string/],
 ];
 

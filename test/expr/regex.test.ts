@@ -60,6 +60,7 @@ const cases: Array<[string, Value]> = [
   ['this.op.re_replace_all("ADD", "$ ${} $-")', 'foo $ ${} $- 70'],
   ['this.op.re_replace_all("(ADD)", "$2$name")', 'foo  70'],
   ['this.aaa.re_replace_all("a*", "-")', '-b-c-'],
+  ['this.op.re_replace("ADD ([0-9]+)", "+($1)")', 'foo +(70)'],
   ['this.op.re_replace_all(pattern: "o+", value: "0")', 'f0 ADD 70'],
   ['content().re_replace_all("paranormal", "normal").type()', 'bytes'],
   // Dynamic patterns.
