@@ -27,6 +27,16 @@ const POSIX: Record<string, string> = {
 const SYNTAX = new Set('^$\\.*+?()[]{}|/');
 const FLAG_CHARS = new Set(['i', 'm', 's']);
 
+/** A general category (`L`, `Lu`) is written as is in JS; anything else RE2 accepts there is a script. */
+function propertyName(name: string): string {
+  try {
+    new RegExp(`\\p{${name}}`, 'u');
+    return name;
+  } catch {
+    return `Script=${name}`;
+  }
+}
+
 export interface Translated {
   source: string;
   /** JS flags from a leading `(?ims)` group, without `g`/`u`. */
@@ -65,10 +75,18 @@ export function translateGoRegex(pattern: string): Translated {
       }
       if (!inClass && next === 'z') out += '(?![\\s\\S])';
       else if (!inClass && next === 'A') out += '(?<![\\s\\S])';
-      else if ((next === 'p' || next === 'P') && /[A-Za-z]/.test(pattern[i + 2] ?? '')) {
-        // \pL: RE2's one-letter class name; JS needs braces.
-        out += `\\${next}{${pattern[i + 2] as string}}`;
-        i += 3;
+      else if ((next === 'p' || next === 'P') && /[A-Za-z{]/.test(pattern[i + 2] ?? '')) {
+        // \pL is RE2's one-letter form; \p{Greek} names a script, which JS spells \p{Script=Greek}.
+        const m = /^\{(\^?)([A-Za-z_]+)\}/.exec(pattern.slice(i + 2));
+        const name = m === null ? (pattern[i + 2] as string) : (m[2] as string);
+        const neg = m !== null && m[1] === '^' ? (next === 'p' ? 'P' : 'p') : next;
+        out += `\\${neg}{${propertyName(name)}}`;
+        i += 2 + (m === null ? 1 : m[0].length);
+        continue;
+      } else if (next === 'x' && pattern[i + 2] === '{') {
+        // \x{263a}: RE2's code point escape; JS writes \u{263a}.
+        out += '\\u';
+        i += 2;
         continue;
       } else if (/[!-/:-@[-`{-~]/.test(next) && !SYNTAX.has(next) && !(inClass && next === '-')) {
         // RE2 lets any punctuation be escaped; u-mode JS does not, and these are literal anyway.

@@ -74,6 +74,11 @@ const cases: Array<[string, Value]> = [
   ['"ab\\nab".re_find_all("ab\\\\z")', ['ab']],
   ['"ab\\nab".re_find_all("(?m)\\\\Aab")', ['ab']],
   ['"]x".re_match("^[]x]+$")', true],
+  ['"αβγ abc".re_find_all("\\\\p{Greek}+")', ['αβγ']],
+  ['"αβγ abc".re_find_all("\\\\P{Greek}+")', [' abc']],
+  ['"αβγ abc".re_find_all("\\\\p{^Greek}+")', [' abc']],
+  ['"ABc".re_find_all("\\\\p{Lu}")', ['A', 'B']],
+  ['"smile ☺".re_find_all("\\\\x{263a}")', ['☺']],
   ['"a-b".re_find_all("[\\\\-a]")', ['a', '-']],
 ];
 
