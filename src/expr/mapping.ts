@@ -21,7 +21,6 @@ export interface Mapping {
   apply(batch: Batch, index: number): Message | null;
 }
 
-
 /** Compiles mapping statements (the `mapping` processor, `generate.mapping`). Throws ExprSyntaxError. */
 export function compileMapping(src: string): Mapping {
   const execs = guardCompile(src, () => compileStatements(src, new MappingParser(src).parseMapping(), new Set()));
