@@ -26,6 +26,13 @@ export interface Input {
   connect(signal: AbortSignal): Promise<void>;
   readBatch(signal: AbortSignal): Promise<ReadResult | null>;
   close(): Promise<void>;
+  /**
+   * True when a pending `readBatch` settles by itself once its signal aborts
+   * (with what the input already holds, or null). The stream then does not
+   * wrap every read to be able to abandon it, which saves allocations on the
+   * hot path of busy inputs such as http_server.
+   */
+  readonly settlesOnAbort?: boolean;
 }
 
 /** Thrown by an input or output that lost its connection; the caller reconnects. */

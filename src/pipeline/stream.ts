@@ -102,6 +102,7 @@ export class Stream {
   private readonly acked: Counter;
   private readonly nacked: Counter;
   private readonly onSettledBound = (tx: Transaction, err: Error | undefined): void => this.onSettled(tx, err);
+  private readonly processedBound = (): void => this.processed();
 
   constructor(parts: StreamParts) {
     this.id = parts.id;
@@ -190,7 +191,7 @@ export class Stream {
       }
       let rr: ReadResult | null;
       try {
-        rr = signal.aborted ? await input.readBatch(signal) : await this.raceAbort(input.readBatch(signal));
+        rr = signal.aborted || input.settlesOnAbort === true ? await input.readBatch(signal) : await this.raceAbort(input.readBatch(signal));
       } catch (err) {
         this.inflight.release();
         if (signal.aborted) {
@@ -256,42 +257,41 @@ export class Stream {
     this.open.add(tx);
     this.received.inc(rr.batch.length);
     this.processing++;
-    this.process(tx, rr.batch).then(
-      () => this.processed(),
-      (err: unknown) => {
-        // runProcessors never rejects on a processor failure; this is a bug guard.
-        this.parts.log.error({ err: errorMessage(err) }, 'processing failed');
-        tx.expect(1);
-        tx.done(err instanceof Error ? err : new Error(String(err)));
-        tx.seal();
-        this.processed();
-      },
-    );
+    void this.process(tx, rr.batch).then(this.processedBound);
   }
 
+  /** Never rejects: a failure that is not a processor's (those flag messages) nacks the batch. */
   private async process(tx: Transaction, batch: Batch): Promise<void> {
     const { processors, output } = this.parts;
-    let results: Batch[];
-    if (processors.length === 0) {
-      results = [batch];
-    } else {
-      const threads = this.threads;
-      if (threads !== undefined && !threads.tryAcquire()) await threads.acquire();
-      try {
-        results = await runProcessors(processors, batch);
-      } finally {
-        threads?.release();
+    try {
+      let results: Batch[];
+      if (processors.length === 0) {
+        results = [batch];
+      } else {
+        const threads = this.threads;
+        if (threads !== undefined && !threads.tryAcquire()) await threads.acquire();
+        try {
+          results = await runProcessors(processors, batch);
+        } finally {
+          threads?.release();
+        }
+        for (const b of results) if (b.length > 0 && b[0]?.error !== undefined) this.processorErrors.inc();
       }
-      for (const b of results) if (b.length > 0 && b[0]?.error !== undefined) this.processorErrors.inc();
+      tx.expect(results.length);
+      for (const b of results) {
+        output.writeBatch(b).then(
+          () => tx.done(),
+          (err: unknown) => tx.done(err instanceof Error ? err : new Error(String(err))),
+        );
+      }
+      tx.seal();
+    } catch (err) {
+      // runProcessors never rejects on a processor failure; this is a bug guard.
+      this.parts.log.error({ err: errorMessage(err) }, 'processing failed');
+      tx.expect(1);
+      tx.done(err instanceof Error ? err : new Error(String(err)));
+      tx.seal();
     }
-    tx.expect(results.length);
-    for (const b of results) {
-      output.writeBatch(b).then(
-        () => tx.done(),
-        (err: unknown) => tx.done(err instanceof Error ? err : new Error(String(err))),
-      );
-    }
-    tx.seal();
   }
 
   private processed(): void {

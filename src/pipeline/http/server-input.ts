@@ -149,6 +149,9 @@ export class HttpServerInput implements Input {
     return RESOLVED;
   }
 
+  /** Once the signal aborts, a pending read gets null, or the requests already accepted first (see watch). */
+  readonly settlesOnAbort = true;
+
   readBatch(signal: AbortSignal): Promise<ReadResult | null> {
     if (this.watched !== signal) this.watch(signal);
     const next = this.queue.shift();
