@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { formatDiagnostic } from '../../src/core/index.js';
 import { checkStream, createCatalog } from '../../src/config/index.js';
 import { createRegistry } from '../../src/pipeline/builtins.js';
-import type { Clock } from '../../src/pipeline/clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { parseSchedule, type Schedule } from '../../src/pipeline/cron/index.js';
 import { GenerateInput } from '../../src/pipeline/inputs/generate.js';
 import { compileMapping } from '../../src/expr/index.js';
@@ -54,42 +54,6 @@ test('generate.interval: durations, empty, cron and descriptors load; a schedule
   assert.equal((interval('TZ=Europe/Berlin 0 9 * * *') as Schedule).next(Date.parse('2025-01-01T00:00:00Z')), Date.parse('2025-01-01T08:00:00Z'));
 });
 
-/** Epoch time that moves only when the test says so. */
-class FakeClock implements Clock {
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  private seq = 0;
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  setTimer(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  }
-  clearTimer(h: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== h);
-  }
-  /** Moves time on, firing timers due on the way and letting their continuations run. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      await settle();
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = end;
-    await settle();
-  }
-  get delays(): number[] {
-    return this.timers.map((x) => x.at - this.t);
-  }
-}
-
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 const T0 = Date.parse('2025-01-01T00:00:03Z');
 const mapping = compileMapping('root = "tick"');
@@ -110,15 +74,15 @@ test('generate on a schedule: the first batch at the first fire (not at start), 
   const input = new GenerateInput({ mapping, interval: parseSchedule('*/10 * * * * *'), batch_size: 2 }, clock);
   const signal = new AbortController().signal;
   const first = read(input, signal);
-  await clock.advance(6_999);
+  await clock.advanceAsync(6_999);
   assert.equal(first.state.done, false, 'nothing before :10');
-  await clock.advance(1);
+  await clock.advanceAsync(1);
   assert.deepEqual(first.state.texts, ['tick', 'tick']);
   assert.equal(clock.t, Date.parse('2025-01-01T00:00:10Z'));
   const second = read(input, signal);
-  await clock.advance(9_999);
+  await clock.advanceAsync(9_999);
   assert.equal(second.state.done, false);
-  await clock.advance(1);
+  await clock.advanceAsync(1);
   assert.equal(second.state.done, true, 'fires at :20');
 });
 
@@ -127,16 +91,16 @@ test('generate on a schedule: a fire missed while busy comes once, at the next r
   const input = new GenerateInput({ mapping, interval: parseSchedule('*/10 * * * * *') }, clock);
   const signal = new AbortController().signal;
   const first = read(input, signal);
-  await clock.advance(7_000);
+  await clock.advanceAsync(7_000);
   assert.equal(first.state.done, true);
-  await clock.advance(25_000); // now :35; the :20 and :30 fires passed unread
+  await clock.advanceAsync(25_000); // now :35; the :20 and :30 fires passed unread
   const late = read(input, signal);
   await settle();
   assert.equal(late.state.done, true, 'the missed fire is delivered at once');
   const next = read(input, signal);
-  await clock.advance(4_999);
+  await clock.advanceAsync(4_999);
   assert.equal(next.state.done, false, 'no burst: the next is :40');
-  await clock.advance(1);
+  await clock.advanceAsync(1);
   assert.equal(next.state.done, true);
 });
 
@@ -161,7 +125,7 @@ test('generate on a schedule: count ends the input after that many messages', as
   const seen: Array<string[] | null> = [];
   for (let i = 0; i < 3; i++) {
     const r = read(input, signal);
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     await r.p;
     seen.push(r.state.texts);
   }
