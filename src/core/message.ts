@@ -28,6 +28,9 @@ export class Message {
   // Created on first access: most messages crossing a plugin boundary in bulk carry none,
   // and an empty Map per message is a measurable share of the host's GC at batch 1000.
   private meta: Map<string, Value> | undefined;
+  // Metadata as a plugin sent it back, decoded on first access (see setWireMetadata).
+  private metaWire: Uint8Array | undefined;
+  private metaDecode: ((bytes: Uint8Array) => Map<string, Value>) | undefined;
   /** The error flag: set by a failed processor, read by `catch`, `try` and `errored()`. */
   error: string | undefined;
   /** Ack and response routing; see {@link Origin}. */
@@ -38,22 +41,49 @@ export class Message {
     this.structuredValue = undefined;
     this.hasStructured = false;
     this.meta = metadata;
+    this.metaWire = undefined;
+    this.metaDecode = undefined;
     this.error = undefined;
     this.origin = undefined;
   }
 
   /** Metadata: typed values keyed by name. */
   get metadata(): Map<string, Value> {
-    return (this.meta ??= new Map());
+    if (this.meta === undefined) {
+      const wire = this.metaWire;
+      this.meta = wire !== undefined && this.metaDecode !== undefined ? this.metaDecode(wire) : new Map();
+      this.metaWire = undefined;
+      this.metaDecode = undefined;
+    }
+    return this.meta;
   }
 
   set metadata(m: Map<string, Value>) {
     this.meta = m;
+    this.metaWire = undefined;
+    this.metaDecode = undefined;
   }
 
-  /** True when there is at least one metadata entry (without creating the map). */
+  /** True when there is at least one metadata entry (without creating or decoding the map). */
   hasMetadata(): boolean {
-    return this.meta !== undefined && this.meta.size > 0;
+    return this.metaWire !== undefined || (this.meta !== undefined && this.meta.size > 0);
+  }
+
+  /**
+   * For the wire codec: metadata kept encoded until someone reads it. Most
+   * results of a plugin call carry the request's metadata back unchanged and
+   * nobody looks at it before the response is written, so it is never decoded;
+   * `wireMetadata()` lets the codec send it on as the same bytes.
+   */
+  setWireMetadata(bytes: Uint8Array, decode: (bytes: Uint8Array) => Map<string, Value>): void {
+    this.meta = undefined;
+    this.metaWire = bytes;
+    this.metaDecode = decode;
+  }
+
+  /** The metadata's encoded bytes while it was never read (so never changed), else undefined. */
+  wireMetadata(): Uint8Array | undefined {
+    return this.meta === undefined ? this.metaWire : undefined;
   }
 
   /** A message whose payload is a structured value. */
@@ -115,7 +145,7 @@ export class Message {
 
   /** A copy with its own metadata map; payload buffers are shared (they are never mutated in place). */
   copy(): Message {
-    const m = new Message(null, this.meta && new Map(this.meta));
+    const m = new Message(null, this.hasMetadata() ? new Map(this.metadata) : undefined);
     m.rawBytes = this.rawBytes;
     m.structuredValue = this.structuredValue;
     m.hasStructured = this.hasStructured;
@@ -126,7 +156,7 @@ export class Message {
 
   /** A new message derived from this one: same metadata (copied) and origin, new payload. */
   derive(payload: Uint8Array | string): Message {
-    const m = new Message(payload, this.meta && new Map(this.meta));
+    const m = new Message(payload, this.hasMetadata() ? new Map(this.metadata) : undefined);
     m.origin = this.origin;
     return m;
   }

@@ -1,6 +1,6 @@
 import { Message, type Batch } from '../core/message.js';
 import type { Value } from '../core/value.js';
-import type { Reader } from './reader.js';
+import { Reader } from './reader.js';
 import { type Lengths, type Writer, varintSize, utf8Length } from './writer.js';
 import { sizeValue, writeValue, sizeEntry, writeEntry } from './value-encode.js';
 import { readValue, readEntry } from './value-decode.js';
@@ -40,7 +40,10 @@ export function sizeMessage(m: Message, l: Lengths): number {
     const len = m.bytes().byteLength;
     n = 1 + varintSize(len) + len;
   }
-  if (m.hasMetadata()) {
+  const wire = m.wireMetadata();
+  if (wire !== undefined) {
+    n += 1 + varintSize(wire.byteLength) + wire.byteLength;
+  } else if (m.hasMetadata()) {
     const slot = l.reserve();
     mdSize = 0;
     mdLengths = l;
@@ -67,7 +70,11 @@ export function writeMessage(m: Message, w: Writer, l: Lengths): void {
     w.byte(0x0a);
     w.bytes(m.bytes());
   }
-  if (m.hasMetadata()) {
+  const wire = m.wireMetadata();
+  if (wire !== undefined) {
+    w.byte(0x1a);
+    w.bytes(wire);
+  } else if (m.hasMetadata()) {
     w.byte(0x1a);
     w.uvarint(l.take());
     mdWriter = w;
@@ -122,6 +129,7 @@ export function readMessage(r: Reader, end: number): Message {
   let structured: Value | undefined;
   let isStructured = false;
   let metadata: Map<string, Value> | undefined;
+  let wireMetadata: Uint8Array | undefined;
   let error: string | undefined;
   while (r.pos < end) {
     const tag = r.uvarint();
@@ -136,7 +144,15 @@ export function readMessage(r: Reader, end: number): Message {
         break;
       case 0x1a: {
         const mdEnd = r.delimited();
-        metadata ??= new Map();
+        if (metadata === undefined && wireMetadata === undefined) {
+          // The usual single metadata field: checked for framing now, decoded when first read.
+          wireMetadata = r.buf.subarray(r.pos, mdEnd);
+          checkEntries(r, mdEnd);
+          break;
+        }
+        // A repeated field merges (protobuf): decode what was kept, then this one.
+        metadata ??= wireMetadata === undefined ? new Map() : decodeMetadata(wireMetadata);
+        wireMetadata = undefined;
         while (r.pos < mdEnd) {
           const t = r.uvarint();
           if (t !== 0x0a) {
@@ -158,8 +174,35 @@ export function readMessage(r: Reader, end: number): Message {
     }
   }
   const m = isStructured ? Message.structured(structured as Value, metadata) : new Message(payload ?? null, metadata);
+  if (wireMetadata !== undefined && wireMetadata.byteLength > 0) m.setWireMetadata(wireMetadata, decodeMetadata);
   if (error !== undefined) m.error = error;
   return m;
+}
+
+/** The entries of one metadata field (a StructValue body). */
+function decodeMetadata(bytes: Uint8Array): Map<string, Value> {
+  const r = new Reader(bytes);
+  const out = new Map<string, Value>();
+  while (r.pos < r.end) {
+    const t = r.uvarint();
+    if (t !== 0x0a) {
+      r.skip(t & 7);
+      continue;
+    }
+    const [k, v] = readEntry(r, r.delimited());
+    out.set(k, v);
+  }
+  return out;
+}
+
+/** Walks a metadata field's framing without decoding it, so a malformed answer still fails at decode time. */
+function checkEntries(r: Reader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uvarint();
+    if (t === 0x0a) r.pos = r.delimited();
+    else r.skip(t & 7);
+  }
+  if (r.pos !== end) throw new Error('metadata field overruns its length');
 }
 
 export function readBatch(r: Reader, end: number): Batch {

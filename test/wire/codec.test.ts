@@ -175,3 +175,36 @@ test('service definitions carry the contract method paths', () => {
   assert.equal(OutputService.send.path, '/redpanda.runtime.v1alpha1.BatchOutputService/Send');
   assert.equal(OutputService.close.path, '/redpanda.runtime.v1alpha1.BatchOutputService/Close');
 });
+
+test('metadata a plugin sends back stays encoded until read, is sent on as the same bytes, and decodes on first read', () => {
+  const meta = new Map<string, Value>([['content-type', 'text/plain'], ['n', 42], ['deep', { a: [1, 'x', null] }]]);
+  const bytes = codecs.processBatchRequest.encode({ batch: [new Message('p', meta), new Message('q')] });
+  const [m, bare] = codecs.processBatchRequest.decode(bytes).batch;
+  assert.ok(m && bare);
+  assert.ok(m.wireMetadata() !== undefined, 'kept encoded');
+  assert.equal(m.hasMetadata(), true);
+  assert.equal(bare.hasMetadata(), false);
+  assert.deepEqual(codecs.processBatchRequest.encode({ batch: [m, bare] }), bytes, 'passed on unchanged, byte for byte');
+  assert.deepEqual(norm(Object.fromEntries(m.metadata)), norm(Object.fromEntries(meta)), 'decoded on first read');
+  assert.equal(m.wireMetadata(), undefined, 'read once: the map is the truth from now on');
+  m.metadata.set('added', true);
+  const [again] = codecs.processBatchRequest.decode(codecs.processBatchRequest.encode({ batch: [m] })).batch;
+  assert.equal(again?.metadata.get('added'), true, 'a change after reading is encoded');
+  assert.equal(again?.copy().metadata.get('n'), 42, 'copy() of undecoded metadata decodes it');
+});
+
+test('a metadata field with broken framing fails the decode, not a later read; a repeated field merges', () => {
+  const good = pb.MessageSchema;
+  const bytes = Buffer.from(toBinary(good, create(good, { metadata: { fields: { k: { kind: { case: 'stringValue', value: 'v' } } } } })));
+  // A ProcessBatchRequest holding a MessageBatch holding one Message (all short enough for 1-byte lengths).
+  const field1 = (body: Uint8Array): Buffer => Buffer.concat([Buffer.from([0x0a, body.length]), body]);
+  const batch = (msg: Uint8Array): Buffer => field1(field1(msg));
+  // bytes = [0x1a, fieldLen, 0x0a, entryLen, ...entry]: an entry that claims one byte more than its field holds.
+  assert.deepEqual([bytes[0], bytes[2]], [0x1a, 0x0a]);
+  const broken = Buffer.from(bytes);
+  broken[3] = (broken[3] as number) + 1;
+  assert.throws(() => codecs.processBatchRequest.decode(batch(Buffer.concat([broken, Buffer.from([0x22, 0x00])]))), /overruns/);
+  const twice = Buffer.concat([bytes, Buffer.from(toBinary(good, create(good, { metadata: { fields: { j: { kind: { case: 'doubleValue', value: 1 } } } } })))]);
+  const [merged] = codecs.processBatchRequest.decode(batch(twice)).batch;
+  assert.deepEqual(Object.fromEntries(merged!.metadata), { k: 'v', j: 1 });
+});
