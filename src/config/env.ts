@@ -28,9 +28,10 @@ export function interpolateEnv(src: YamlSource, env: EnvLookup, diags: Diagnosti
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const original = node.value;
       let missing = false;
-      const replaced = original.replace(ENV_REF, (match, name: string, fallback: string | undefined, index: number) => {
+      const substitute = (match: string, name: string, fallback: string | undefined, index: number): string => {
         const value = env(name);
-        if (fallback !== undefined) return value === undefined || value === '' ? fallback : value;
+        // A default may itself name a variable: ${EVENTS_URL:${HOTPLUG_URL:http://127.0.0.1:4195}/in}.
+        if (fallback !== undefined) return value === undefined || value === '' ? fallback.replace(ENV_REF, (m, n: string, f: string | undefined) => substitute(m, n, f, index)) : value;
         if (value !== undefined) return value;
         missing = true;
         const offset = scalarOffsets(src.text, node)(index);
@@ -41,7 +42,8 @@ export function interpolateEnv(src: YamlSource, env: EnvLookup, diags: Diagnosti
           `set ${name}, or give a default: \${${name}:value}`,
         );
         return match;
-      });
+      };
+      const replaced = original.replace(ENV_REF, substitute);
       if (missing || replaced === original) return;
       node.value = node.type === 'PLAIN' ? retype(replaced) : replaced;
       changed.add(node);

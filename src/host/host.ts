@@ -139,11 +139,16 @@ export class Host {
     return this.starting;
   }
 
-  /** How src/config should load pipelines for this host (built-in specs, env, expression compilers). */
+  /**
+   * How src/config should load pipelines for this host (built-in specs, env, expression compilers).
+   * Besides the environment, `${HOTPLUG_URL}` is this host's own base URL (unless the environment sets
+   * it), so a stream can call another stream of the same host on whatever port it runs.
+   */
   loadOptions(): DirOptions {
+    const env = this.opts.env ?? ((name: string) => process.env[name]);
     return {
       builtins: this.builtinSpecs,
-      env: this.opts.env ?? ((name) => process.env[name]),
+      env: (name) => env(name) ?? (name === 'HOTPLUG_URL' ? this.selfUrl() : undefined),
       expr: { interpolation: compileInterpolation, query: compileQuery, mapping: compileMapping },
     };
   }
@@ -200,6 +205,15 @@ export class Host {
   }
 
   /** The bound address, once started. */
+  /** http://host:port of this host's server as other code on this machine reaches it. */
+  private selfUrl(): string | undefined {
+    // Before listening (dev loads first), the configured address; with port 0 it is not known yet.
+    const a = this.server.address() ?? (this.opts.port === 0 ? undefined : { address: this.opts.host ?? '127.0.0.1', port: this.opts.port ?? 4195 });
+    if (!a) return undefined;
+    const reach = a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.address;
+    return `http://${reach.includes(':') ? `[${reach}]` : reach}:${a.port}`;
+  }
+
   address(): { host: string; port: number } {
     const a = this.server.address();
     if (!a) throw new Error('the host is not listening');

@@ -194,6 +194,17 @@ test('env interpolation edge cases: dotted names, colons in defaults, several pe
   assert.match(wrong.diagnostics[0]?.message ?? '', /got the string "many"/);
 });
 
+test('env interpolation: a default may name another variable, which may have its own default', () => {
+  const text = 'input:\n  http_server:\n    path: /in\noutput:\n  http_client:\n    url: ${EVENTS_URL:${HOTPLUG_URL:http://127.0.0.1:4195}/events/sink}\n';
+  const url = (env: Record<string, string>) =>
+    (checkStream(text, '/x/nested.yaml', { catalog, env: (n) => env[n], expr: markerCompilers }).value?.output.config as { url: { source: string } }).url.source;
+  assert.equal(url({}), 'http://127.0.0.1:4195/events/sink');
+  assert.equal(url({ HOTPLUG_URL: 'http://127.0.0.1:8080' }), 'http://127.0.0.1:8080/events/sink');
+  assert.equal(url({ HOTPLUG_URL: 'http://127.0.0.1:8080', EVENTS_URL: 'https://elsewhere/in' }), 'https://elsewhere/in');
+  const missing = checkStream(text.replace(':http://127.0.0.1:4195', ''), '/x/nested.yaml', { catalog, env: () => undefined, expr: markerCompilers });
+  assert.deepEqual(missing.diagnostics.map((d) => d.message), ['environment variable HOTPLUG_URL is not set']);
+});
+
 test('integers with digit separators load as numbers, as in Redpanda Connect snippets (`byte_size: 5_000_000`)', () => {
   const text = 'input:\n  broker:\n    inputs: []\n    batching:\n      count: 5_000_000\noutput:\n  drop: {}\n';
   const res = checkStream(text, '/x/sep.yaml', { catalog, id: 'sep', expr: markerCompilers });
