@@ -168,7 +168,8 @@ export class UnaryChannel {
     };
     session.once('close', forget);
     session.once('goaway', forget);
-    session.unref();
+    // Calls may still be running on a connection that just broke: then this one must hold the process too.
+    if (this.active === 0) session.unref();
     this.session = session;
     return session;
   }
