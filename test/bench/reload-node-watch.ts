@@ -24,7 +24,8 @@ export async function measureNodeWatch(edits: number, concurrency: number, pause
   const port = await freePort();
   const file = join(dir, 'server.mjs');
   writeFileSync(file, nodeWatchServer(0, port));
-  const child = spawn(process.execPath, ['--watch', file], { stdio: ['ignore', 'ignore', 'ignore'], cwd: dir });
+  // Its own process group: node --watch runs the server as a child, which must go with it.
+  const child = spawn(process.execPath, ['--watch', file], { stdio: ['ignore', 'ignore', 'ignore'], cwd: dir, detached: true });
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitFor(async () => (await fetch(url, { method: 'POST', body: 'x' })).ok, { what: 'node --watch server up' });
@@ -37,7 +38,11 @@ export async function measureNodeWatch(edits: number, concurrency: number, pause
       await load.stop().catch(() => undefined);
     }
   } finally {
-    child.kill('SIGKILL');
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL'); // the group is gone already
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
