@@ -4,6 +4,7 @@ import type { PluginManifest } from '../core/spec.js';
 import type { Value } from '../core/value.js';
 import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
 import { resolveLaunch } from './launch.js';
+import { Drain } from './drain.js';
 import type { ResolvedOptions } from './options.js';
 import type { PluginProcess } from './plugin-process.js';
 import { Supervisor, type InstanceHealth } from './supervisor.js';
@@ -30,7 +31,7 @@ export class Generation {
   private instances: Supervisor[] = [];
   private starting: Promise<void> | undefined;
   private active = 0;
-  private idle: (() => void) | undefined;
+  private readonly drain = new Drain();
   private closing: Promise<void> | undefined;
   private forced = false;
 
@@ -103,7 +104,7 @@ export class Generation {
 
   leave(): void {
     this.active--;
-    if (this.active === 0) this.idle?.();
+    if (this.active === 0) this.drain.end();
   }
 
   health(): InstanceHealth[] {
@@ -120,19 +121,14 @@ export class Generation {
   forceClose(): Promise<void> {
     if (!this.forced) {
       this.forced = true;
-      this.idle?.();
+      this.drain.end();
       for (const s of this.instances) void s.forceClose();
     }
     return this.close();
   }
 
   private async doClose(): Promise<void> {
-    if (this.active > 0 && !this.forced) {
-      await new Promise<void>((resolve) => {
-        this.idle = resolve;
-        setTimeout(resolve, this.opts.drainTimeoutMs).unref();
-      });
-    }
+    if (this.active > 0 && !this.forced) await this.drain.wait(this.opts.drainTimeoutMs);
     await this.starting?.catch(() => {});
     const results = await Promise.allSettled(this.instances.map((s) => (this.forced ? s.forceClose() : s.close())));
     for (const r of results) if (r.status === 'rejected') this.log.warn({ err: r.reason }, 'closing a plugin instance failed');

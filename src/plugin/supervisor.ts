@@ -3,6 +3,7 @@ import { HotplugError, ErrorCode, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
 import { PluginProcess, type ProcessOptions } from './plugin-process.js';
+import { Drain } from './drain.js';
 import { PluginCrashedError } from './process-errors.js';
 import type { SparePool } from './warm/spare-pool.js';
 
@@ -63,7 +64,7 @@ export class Supervisor {
   private restarts = 0;
   private lastError: Error | undefined;
   private holds = 0;
-  private drained: (() => void) | undefined;
+  private readonly drain = new Drain();
   private closing: Promise<void> | undefined;
   private forced = false;
   private wake: (() => void) | undefined;
@@ -155,7 +156,7 @@ export class Supervisor {
 
   release(): void {
     this.holds--;
-    if (this.holds === 0) this.drained?.();
+    if (this.holds === 0) this.drain.end();
   }
 
   inFlight(): number {
@@ -188,7 +189,7 @@ export class Supervisor {
   forceClose(): Promise<void> {
     if (!this.forced) {
       this.forced = true;
-      this.drained?.();
+      this.drain.end();
       this.proc?.terminate();
     }
     return this.close();
@@ -197,12 +198,7 @@ export class Supervisor {
   private async doClose(): Promise<void> {
     if (this.current !== 'stopped') this.setState('draining');
     this.wake?.();
-    if (this.holds > 0 && !this.forced) {
-      await new Promise<void>((resolve) => {
-        this.drained = resolve;
-        setTimeout(resolve, this.opts.drainTimeoutMs).unref();
-      });
-    }
+    if (this.holds > 0 && !this.forced) await this.drain.wait(this.opts.drainTimeoutMs);
     await this.starting?.catch(() => {});
     await this.proc?.close(this.forced ? undefined : this.opts.close);
     this.setState('stopped');
