@@ -110,14 +110,10 @@ export class MappingParser extends Parser {
     let catchAll: Token | undefined;
     this.skipNewlines();
     while (!this.isPunct('}')) {
-      const t = this.peek();
-      this.checkCaseStart(t, catchAll, open);
-      let pattern: Node | undefined;
-      if (t.kind === 'ident' && t.text === '_') catchAll = this.advance();
-      else pattern = this.parseExpr();
-      this.expectArrow();
+      const head = this.caseHead(catchAll, open);
+      catchAll = head.catchAll;
       this.skipNewlines();
-      cases.push({ pattern, body: this.block("after '=>' (a case of a match statement is a block of statements)") });
+      cases.push({ pattern: head.pattern, body: this.block("after '=>' (a case of a match statement is a block of statements)") });
       const sep = this.peek();
       if (sep.kind === 'punct' && sep.text === ',') this.advance();
       else if (sep.kind !== 'nl' && !(sep.kind === 'punct' && sep.text === '}')) this.badCaseEnd(sep, open);

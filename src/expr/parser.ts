@@ -289,13 +289,9 @@ export class Parser extends TokenStream {
     const cases: MatchCase[] = [];
     let catchAll: Token | undefined;
     while (!this.isPunct('}')) {
-      const t = this.peek();
-      this.checkCaseStart(t, catchAll, open);
-      let pattern: Node | undefined;
-      if (t.kind === 'ident' && t.text === '_') catchAll = this.advance();
-      else pattern = this.parseExpr();
-      this.expectArrow();
-      cases.push({ pattern, body: this.parseExpr() });
+      const head = this.caseHead(catchAll, open);
+      catchAll = head.catchAll;
+      cases.push({ pattern: head.pattern, body: this.parseExpr() });
       if (this.isPunct(',')) this.advance();
       else if (!this.isPunct('}') && !this.nlBefore) this.badCaseEnd(this.peek(), open);
     }
@@ -305,8 +301,19 @@ export class Parser extends TokenStream {
     return { k: 'match', pos: start.pos, subject, cases };
   }
 
+  /** A case's `pattern =>` or `_ =>`, for both forms of `match`; `catchAll` is the `_` seen so far. */
+  protected caseHead(catchAll: Token | undefined, open: Token): { pattern: Node | undefined; catchAll: Token | undefined } {
+    const t = this.peek();
+    this.checkCaseStart(t, catchAll, open);
+    let pattern: Node | undefined;
+    if (t.kind === 'ident' && t.text === '_') catchAll = this.advance();
+    else pattern = this.parseExpr();
+    this.expectArrow();
+    return { pattern, catchAll };
+  }
+
   /** Errors shared by both forms of `match` at the start of a case. */
-  protected checkCaseStart(t: Token, catchAll: Token | undefined, open: Token): void {
+  private checkCaseStart(t: Token, catchAll: Token | undefined, open: Token): void {
     if (t.kind === 'eof') this.badCaseEnd(t, open);
     if (catchAll !== undefined) {
       throw this.error(t, "a case after the catch-all '_' can never match: move it before '_' (cases are tried in order)");
