@@ -151,17 +151,8 @@ export function readMessage(r: Reader, end: number): Message {
           break;
         }
         // A repeated field merges (protobuf): decode what was kept, then this one.
-        metadata ??= wireMetadata === undefined ? new Map() : decodeMetadata(wireMetadata);
+        metadata = readEntries(r, mdEnd, metadata ?? (wireMetadata === undefined ? new Map() : decodeMetadata(wireMetadata)));
         wireMetadata = undefined;
-        while (r.pos < mdEnd) {
-          const t = r.uvarint();
-          if (t !== 0x0a) {
-            r.skip(t & 7);
-            continue;
-          }
-          const [k, v] = readEntry(r, r.delimited());
-          metadata.set(k, v);
-        }
         break;
       }
       case 0x22: {
@@ -182,8 +173,12 @@ export function readMessage(r: Reader, end: number): Message {
 /** The entries of one metadata field (a StructValue body). */
 function decodeMetadata(bytes: Uint8Array): Map<string, Value> {
   const r = new Reader(bytes);
-  const out = new Map<string, Value>();
-  while (r.pos < r.end) {
+  return readEntries(r, r.end, new Map());
+}
+
+/** Reads StructValue entries up to `end` into `out`. */
+function readEntries(r: Reader, end: number, out: Map<string, Value>): Map<string, Value> {
+  while (r.pos < end) {
     const t = r.uvarint();
     if (t !== 0x0a) {
       r.skip(t & 7);
