@@ -54,7 +54,8 @@ export class PluginProcessor extends PluginComponent implements Processor {
       // The hot path of per-message plugins (one call per HTTP request): no async frames on the way in.
       gen.enter();
       const out = st.coalescer.submit(batch);
-      out.then(() => gen.leave(), () => gen.leave());
+      const leave = (): void => gen.leave();
+      out.then(leave, leave);
       return out;
     }
     return this.processSlow(gen, batch);
