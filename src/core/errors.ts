@@ -26,7 +26,11 @@ export const ErrorCode = {
   PluginCompile: 'E_PLUGIN_COMPILE',
   MessageTooLarge: 'E_MESSAGE_TOO_LARGE',
   NoPython: 'E_NO_PYTHON',
+  PluginUnavailable: 'E_PLUGIN_UNAVAILABLE',
+  PluginDeadline: 'E_PLUGIN_DEADLINE',
+  PluginPoison: 'E_PLUGIN_POISON',
   // Runtime
+  Processing: 'E_PROCESSING',
   Nack: 'E_NACK',
   Timeout: 'E_TIMEOUT',
   ShuttingDown: 'E_SHUTTING_DOWN',
@@ -65,6 +69,61 @@ export class HotplugError extends Error {
   format(): string {
     return formatDiagnostic({ severity: 'error', code: this.code, message: this.message, hint: this.hint, location: this.location });
   }
+}
+
+/**
+ * Why a message failed, as it travels with the message (`Message.failure`)
+ * and ends up in its answer: the HTTP status a request gets (500 the
+ * processor failed or crashed on it, 503 the plugin was unavailable, 504 it
+ * missed its deadline), the stack the plugin sent, and where it failed.
+ */
+export interface Failure {
+  /** The error text, as in `Message.error` (a later `catch` clears that; then this is stale). */
+  text: string;
+  status: number;
+  code: ErrorCode;
+  stack?: string | undefined;
+  /** The component that failed (a plugin's name, else the processor's type). */
+  component?: string | undefined;
+  generation?: number | undefined;
+}
+
+/** The nack of a batch whose messages failed at the end of the pipeline; carries the first failure. */
+export class MessageFailedError extends HotplugError {
+  readonly failure: Failure;
+  constructor(failure: Failure) {
+    super(failure.code, failure.text);
+    this.failure = failure;
+  }
+}
+
+/** What status a failure of this kind answers with; see Failure. */
+export function failureStatus(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.PluginUnavailable:
+    case ErrorCode.PluginStartTimeout:
+    case ErrorCode.PluginExited:
+    case ErrorCode.PluginInit:
+    case ErrorCode.PluginFailed:
+    case ErrorCode.PluginCompile:
+    case ErrorCode.NoPython:
+    case ErrorCode.ShuttingDown:
+      return 503;
+    case ErrorCode.PluginDeadline:
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+/** The Failure a rejection stands for (a plugin's errors carry their code, stack, component and generation). */
+export function failureOf(err: unknown): Failure {
+  if (err instanceof MessageFailedError) return err.failure;
+  if (err instanceof HotplugError) {
+    const d = err as HotplugError & { pluginStack?: string; component?: string; generation?: number };
+    return { text: err.message, status: failureStatus(err.code), code: err.code, stack: d.pluginStack, component: d.component, generation: d.generation };
+  }
+  return { text: errorMessage(err), status: 500, code: ErrorCode.Processing };
 }
 
 export interface Diagnostic {

@@ -9,3 +9,4 @@ export * from './output.js';
 export * from './spec.js';
 export * from './build.js';
 export * from './paths.js';
+export * from './stack.js';

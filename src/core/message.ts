@@ -1,3 +1,4 @@
+import type { Failure } from './errors.js';
 import { type Value, textDecoder, textEncoder, toJSON } from './value.js';
 
 /**
@@ -10,6 +11,8 @@ import { type Value, textDecoder, textEncoder, toJSON } from './value.js';
 export interface Origin {
   /** Records a message that a `sync_response` produced for this origin. */
   addResponse(msg: Message): void;
+  /** The plugin generation that processed it last (set by plugin processors, for request records). */
+  generation?: number | undefined;
 }
 
 /**
@@ -33,6 +36,8 @@ export class Message {
   private metaDecode: ((bytes: Uint8Array) => Map<string, Value>) | undefined;
   /** The error flag: set by a failed processor, read by `catch`, `try` and `errored()`. */
   error: string | undefined;
+  /** Details of `error` (status, stack, component) when whoever flagged it knew them; see Failure. */
+  failure: Failure | undefined;
   /** Ack and response routing; see {@link Origin}. */
   origin: Origin | undefined;
 
@@ -44,6 +49,7 @@ export class Message {
     this.metaWire = undefined;
     this.metaDecode = undefined;
     this.error = undefined;
+    this.failure = undefined;
     this.origin = undefined;
   }
 
@@ -150,6 +156,7 @@ export class Message {
     m.structuredValue = this.structuredValue;
     m.hasStructured = this.hasStructured;
     m.error = this.error;
+    m.failure = this.failure;
     m.origin = this.origin;
     return m;
   }

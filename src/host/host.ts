@@ -28,6 +28,7 @@ import {
 } from '../pipeline/index.js';
 import { hostRoutes } from './endpoints.js';
 import { PluginComponents } from './plugins.js';
+import { RequestEventHub, type RequestEvents } from './request-events.js';
 
 export interface HostOptions {
   /** A functions dir: its plugins and pipelines are discovered and loaded at start (src/config). */
@@ -86,6 +87,9 @@ export class Host {
   readonly registry: Registry;
   readonly metrics = new Metrics();
   readonly log: Logger;
+  private readonly requestHub = new RequestEventHub();
+  /** One record per finished HTTP request (status, time, error); free while nobody listens. */
+  readonly requests: RequestEvents = this.requestHub;
   private readonly server: HttpServer;
   private readonly live = new Map<string, LiveStream>();
   /** Streams that failed to build or start, with why (reported by /ready). */
@@ -110,7 +114,7 @@ export class Host {
     this.log = opts.log ?? createLogger();
     this.registry = opts.registry ?? createRegistry();
     this.builtinSpecs = this.registry.allSpecs();
-    this.server = new HttpServer({ port: opts.port ?? 4195, host: opts.host ?? '127.0.0.1', log: this.log.child({ component: 'http' }) });
+    this.server = new HttpServer({ port: opts.port ?? 4195, host: opts.host ?? '127.0.0.1', log: this.log.child({ component: 'http' }), requests: this.requestHub });
   }
 
   state(): HostState {

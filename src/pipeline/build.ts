@@ -42,6 +42,9 @@ export interface PipelineContext extends BuildContext {
   readonly routes: Route[];
   /** The stream's `rate_limit_resources`, shared by every component that names one. */
   readonly rateLimits: RateLimits;
+  readonly metrics: Metrics;
+  /** The `timeout` of the stream's http_server input, when it has one: plugin call deadlines stay within it. */
+  readonly routeTimeoutMs: number | undefined;
 }
 
 /** The pipeline's BuildContext, for components that need more than the core contract. */
@@ -106,6 +109,8 @@ class StreamBuilder implements PipelineContext {
   readonly streamId: string;
   readonly routes: Route[] = [];
   readonly rateLimits: RateLimits;
+  readonly metrics: Metrics;
+  readonly routeTimeoutMs: number | undefined;
   log: Logger;
   private readonly resources = new Map<string, Processor>();
   private readonly building = new Set<string>();
@@ -118,6 +123,8 @@ class StreamBuilder implements PipelineContext {
     this.streamId = conf.id;
     this.log = env.log.child({ stream: conf.id });
     this.rateLimits = new RateLimits(conf.resources.rateLimits, env.clock);
+    this.metrics = env.metrics;
+    this.routeTimeoutMs = conf.input.type === 'http_server' ? durationMs((conf.input.config as { timeout?: unknown } | undefined)?.timeout, 5000) : undefined;
   }
 
   buildProcessors(confs: ComponentConf[]): Processor[] {
@@ -279,4 +286,9 @@ export function batchingOf(conf: ComponentConf, ctx: BuildContext): BatchingOpti
 
 function unknown(conf: ComponentConf): HotplugError {
   return new HotplugError(ErrorCode.UnknownComponent, `unknown ${conf.kind} "${conf.type}"`, { location: conf.location });
+}
+
+/** A config duration already parsed to ms (a number), else the default. */
+function durationMs(v: unknown, dflt: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : dflt;
 }

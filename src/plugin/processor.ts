@@ -49,6 +49,8 @@ export class PluginProcessor extends PluginComponent implements Processor {
     } catch (err) {
       return Promise.reject(err as Error);
     }
+    const origin = batch[0]?.origin;
+    if (origin !== undefined) origin.generation = gen.id;
     const st = this.genState.get(gen);
     if (st?.coalescer) {
       // The hot path of per-message plugins (one call per HTTP request): no async frames on the way in.

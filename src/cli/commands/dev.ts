@@ -4,6 +4,7 @@ import { loadDir } from '../../config/index.js';
 import { createHost, type Host } from '../../host/index.js';
 import { createDevWatcher, type ReloadTarget } from '../../watch/index.js';
 import { devBanner } from '../banner.js';
+import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { untilSignalled } from '../signals.js';
 import { SERVE_FLAGS, SERVE_HELP, serveOptions } from './serve-flags.js';
@@ -31,6 +32,7 @@ export const devCommand: Command = {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
     const host = createHost({ port: o.port, host: o.host, log, ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }) });
+    logRequests(host.requests, log);
     const load = () => loadDir(o.dir, host.loadOptions());
     const initial = load();
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));

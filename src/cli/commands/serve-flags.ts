@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Flags shared by `run` and `dev`. */
-export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', 'shutdown-timeout': 'string' };
+export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', 'shutdown-timeout': 'string', 'log-requests': 'boolean' };
 
 export const SERVE_HELP = [
   'Options:',
@@ -23,6 +23,8 @@ export interface ServeOptions {
   logLevel: string;
   /** --shutdown-timeout in ms; undefined: each pipeline's own (default 20 s). */
   shutdownTimeoutMs: number | undefined;
+  /** --log-requests: a log line per HTTP request. */
+  logRequests: boolean;
 }
 
 /** Reads DIR, --port/--host (falling back to PORT/HOST env) and checks the dir exists. */
@@ -42,5 +44,5 @@ export function serveOptions(args: ParsedArgs): ServeOptions {
   if (timeout !== undefined && shutdownTimeoutMs === undefined) {
     throw new HotplugError(ErrorCode.Usage, `--shutdown-timeout must be a duration, not '${timeout}'`, { hint: 'write it like 20s, 500ms or 1m30s (units: ns, us, ms, s, m, h)' });
   }
-  return { dir, port, host, logLevel, shutdownTimeoutMs };
+  return { dir, port, host, logLevel, shutdownTimeoutMs, logRequests: args.flags['log-requests'] === true };
 }

@@ -13,6 +13,8 @@ export interface Route {
   readonly methods: readonly string[];
   /** What owns it, for clash messages and the dev banner (`stream orders/ingest`). */
   readonly owner: string;
+  /** The stream that serves it (for request records and metrics); absent for the host's own routes. */
+  readonly stream?: string;
   /** Set when the route answers CORS preflights (OPTIONS) and adds Access-Control-Allow-Origin. */
   readonly cors?: CorsPolicy;
   handle(req: IncomingMessage, res: ServerResponse, params: PathParams, pathname: string, query: string): void;

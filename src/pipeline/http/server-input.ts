@@ -11,14 +11,18 @@ import {
   ErrorCode,
   HotplugError,
   Message,
+  MessageFailedError,
   errorMessage,
+  throwLocation,
 } from '../../core/index.js';
+import type { Counter, Metrics } from '../metrics.js';
 import { pipelineContext } from '../build.js';
 import type { LocalRateLimit } from '../rate-limit.js';
 import { BodyTooLargeError, ClientGoneError, readBody } from './body.js';
 import { type CorsConf, CorsPolicy, corsField, corsProblems } from './cors.js';
 import { Deadlines, type Expiring } from './deadlines.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
+import { outcomeOf, type RequestOutcome } from './outcome.js';
 import { type SyncResponseConf, ResponseWriter } from './response.js';
 import { checkRoutePath, type PathParams, type Route } from './route.js';
 import { reply } from './server.js';
@@ -48,6 +52,7 @@ class PendingRequest implements ReadResult, Origin, Expiring {
   private responses: Message[] | undefined;
   answered = false;
   deadline = 0;
+  generation: number | undefined = undefined;
   prev: Expiring | undefined = undefined;
   next: Expiring | undefined = undefined;
 
@@ -74,7 +79,7 @@ class PendingRequest implements ReadResult, Origin, Expiring {
     if (this.answered) return;
     this.answered = true;
     this.input.deadlines.remove(this);
-    reply(this.res, status, text);
+    this.input.reply(this.res, status, text);
   }
 
   private finish(err: Error | undefined): void {
@@ -82,31 +87,54 @@ class PendingRequest implements ReadResult, Origin, Expiring {
     this.answered = true;
     this.input.deadlines.remove(this);
     const res = this.res;
-    if (res.destroyed) return;
+    const outcome = outcomeOf(res);
+    if (outcome !== undefined && this.generation !== undefined) outcome.generation = this.generation;
     if (err !== undefined) {
-      // A nack because the stream is shutting down (its shutdown_timeout passed) is the server's
-      // state, not the downstream's answer: 503, like a request that arrives while shutting down.
-      reply(res, isShuttingDown(err) ? 503 : 502, `${err.message}\n`);
+      if (outcome !== undefined) describeFailure(outcome, err);
+      this.input.reply(res, nackStatus(err), `${err.message}\n`);
       return;
     }
+    if (res.destroyed) return;
     if (this.responses === undefined) {
       res.writeHead(200, EMPTY_HEADERS);
       res.end();
+      this.input.countOk(res);
       return;
     }
     try {
       this.input.writer.write(res, this.responses);
+      this.input.countOk(res);
     } catch (e) {
       this.input.log.warn({ err: errorMessage(e) }, 'cannot write sync response');
-      reply(res, 500, `cannot write the response: ${errorMessage(e)}\n`);
+      this.input.reply(res, 500, `cannot write the response: ${errorMessage(e)}\n`);
     }
   }
 }
 
 const EMPTY_HEADERS = { 'Content-Length': '0' };
 
-function isShuttingDown(err: Error): boolean {
-  return err instanceof HotplugError && err.code === ErrorCode.ShuttingDown;
+/**
+ * How a nack answers: a message that failed in the pipeline with its
+ * failure's status (500, 503, 504); a nack because the stream is shutting
+ * down (its shutdown_timeout passed) is the server's state, not the
+ * downstream's answer: 503, like a request that arrives while shutting down;
+ * any other nack is the downstream's (an output failed): 502.
+ */
+function nackStatus(err: Error): number {
+  if (err instanceof MessageFailedError) return err.failure.status;
+  return err instanceof HotplugError && err.code === ErrorCode.ShuttingDown ? 503 : 502;
+}
+
+function describeFailure(outcome: RequestOutcome, err: Error): void {
+  outcome.error = err.message;
+  if (!(err instanceof MessageFailedError)) return;
+  const f = err.failure;
+  if (f.generation !== undefined) outcome.generation = f.generation;
+  if (f.stack !== undefined) {
+    outcome.stack = f.stack;
+    const at = throwLocation(f.stack);
+    if (at !== undefined) outcome.location = at;
+  }
 }
 
 /**
@@ -125,12 +153,15 @@ export class HttpServerInput implements Input {
   /** Requests whose route matched before intake stopped and whose body is still arriving. */
   private reading = 0;
   private readonly limit: number;
+  private readonly statuses = new Map<number, Counter>();
 
   constructor(
     conf: HttpServerInputConf,
     owner: string,
     readonly log: Logger,
     private readonly rateLimit?: LocalRateLimit,
+    private readonly metrics?: Metrics,
+    stream?: string,
   ) {
     this.writer = new ResponseWriter(conf.sync_response);
     this.deadlines = new Deadlines(conf.timeout ?? 5000);
@@ -140,6 +171,7 @@ export class HttpServerInput implements Input {
       path: conf.path ?? '/post',
       methods,
       owner,
+      ...(stream !== undefined && { stream }),
       ...(conf.cors?.enabled === true && { cors: new CorsPolicy(conf.cors.allowed_origins ?? [], methods) }),
       handle: (req, res, params, pathname, query) => this.handle(req, res, params, pathname, query),
     };
@@ -147,6 +179,32 @@ export class HttpServerInput implements Input {
 
   connect(): Promise<void> {
     return RESOLVED;
+  }
+
+  /** A plain-text answer, counted by status. */
+  reply(res: ServerResponse, status: number, text: string): void {
+    if (res.headersSent || res.destroyed) return;
+    reply(res, status, text);
+    this.count(status)?.inc();
+  }
+
+  /** A response written from the pipeline's answer (sync_response's status). */
+  countOk(res: ServerResponse): void {
+    this.count(res.statusCode)?.inc();
+  }
+
+  private count(status: number): Counter | undefined {
+    if (this.metrics === undefined) return undefined;
+    let c = this.statuses.get(status);
+    if (c === undefined) {
+      c = this.metrics.counter('hotplug_http_responses_total', 'HTTP responses by route and status code.', {
+        route: this.route.path,
+        stream: this.route.stream ?? '',
+        code: String(status),
+      });
+      this.statuses.set(status, c);
+    }
+    return c;
   }
 
   /** Once the signal aborts, a pending read gets null, or the requests already accepted first (see watch). */
@@ -192,7 +250,7 @@ export class HttpServerInput implements Input {
     // A request routed here before intake stopped is still taken (a reload moves routes first, then
     // drains the old stream): only requests that arrive after that are refused.
     if (this.draining) {
-      reply(res, 503, 'shutting down\n');
+      this.reply(res, 503, 'shutting down\n');
       req.resume();
       return;
     }
@@ -200,7 +258,7 @@ export class HttpServerInput implements Input {
     const wait = this.rateLimit?.access() ?? 0;
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
-      reply(res, 429, 'rate limit exceeded\n');
+      this.reply(res, 429, 'rate limit exceeded\n');
       req.resume();
       return;
     }
@@ -217,17 +275,17 @@ export class HttpServerInput implements Input {
         if (err instanceof ClientGoneError) return;
         if (err instanceof BodyTooLargeError) {
           res.setHeader('Connection', 'close');
-          reply(res, 413, `${err.message}\n`);
+          this.reply(res, 413, `${err.message}\n`);
           return;
         }
-        reply(res, 400, `cannot read the request body: ${errorMessage(err)}\n`);
+        this.reply(res, 400, `cannot read the request body: ${errorMessage(err)}\n`);
       },
     );
   }
 
   private accept(req: IncomingMessage, res: ServerResponse, body: Buffer, params: PathParams, pathname: string, query: string): void {
     if (this.closed) {
-      reply(res, 503, 'shutting down\n');
+      this.reply(res, 503, 'shutting down\n');
       return;
     }
     const meta = requestMetadata(req, params, pathname, query);
@@ -242,7 +300,7 @@ export class HttpServerInput implements Input {
       try {
         parts = parseMultipart(body, boundary);
       } catch (err) {
-        reply(res, 400, `cannot read the multipart body: ${errorMessage(err)}\n`);
+        this.reply(res, 400, `cannot read the multipart body: ${errorMessage(err)}\n`);
         return;
       }
       pr.batch = parts.map((p) => {
@@ -252,7 +310,7 @@ export class HttpServerInput implements Input {
         return m;
       });
       if (pr.batch.length === 0) {
-        reply(res, 400, 'the multipart body has no parts\n');
+        this.reply(res, 400, 'the multipart body has no parts\n');
         return;
       }
     }
@@ -343,7 +401,7 @@ export const httpServerInput: InputDef = {
     const c = (conf.config ?? {}) as HttpServerInputConf;
     const pctx = pipelineContext(ctx);
     const limit = c.rate_limit === undefined || c.rate_limit === '' ? undefined : pctx.rateLimits.get(c.rate_limit);
-    const input = new HttpServerInput(c, `stream ${ctx.streamId}`, ctx.log, limit);
+    const input = new HttpServerInput(c, `stream ${ctx.streamId}`, ctx.log, limit, pctx.metrics, ctx.streamId);
     pctx.routes.push(input.route);
     return input;
   },

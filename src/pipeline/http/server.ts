@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../core/index.js';
+import { type RequestSink, watchOutcome } from './outcome.js';
 import type { Route } from './route.js';
 import { RouteTable } from './route-table.js';
 
@@ -10,6 +11,8 @@ export interface HttpServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
   log: Logger;
+  /** Told about every finished request while it is `watching` (the host's request events). */
+  requests?: RequestSink;
 }
 
 /**
@@ -94,6 +97,8 @@ export class HttpServer {
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
     const m = this.table.match(pathname);
+    const sink = this.opts.requests;
+    if (sink !== undefined && sink.watching) watchRequest(sink, req, res, pathname, m?.route);
     if (m === undefined) {
       reply(res, 404, `no route for ${pathname}\n`);
       req.resume();
@@ -123,4 +128,23 @@ export function reply(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Reports `res` to `sink` once it is closed (answered, or the client gave up: 499). */
+function watchRequest(sink: RequestSink, req: IncomingMessage, res: ServerResponse, path: string, route: Route | undefined): void {
+  const time = Date.now();
+  const started = performance.now();
+  const outcome = watchOutcome(res);
+  res.once('close', () => {
+    sink.emit({
+      time,
+      method: req.method ?? '',
+      path,
+      route: route?.path ?? '',
+      stream: route?.stream ?? '',
+      status: res.writableFinished || res.headersSent ? res.statusCode : 499,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...outcome,
+    });
+  });
 }
