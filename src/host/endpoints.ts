@@ -30,7 +30,12 @@ export function hostRoutes(host: Host): Route[] {
       const body = ready ? { ready, streams } : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}) };
       send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }),
-    get('/metrics', (res) => send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', host.metrics.render())),
+    get('/metrics', (res) => {
+      host.metrics.render().then(
+        (text) => send(res, 200, host.metrics.contentType, text),
+        (err: unknown) => send(res, 500, 'text/plain; charset=utf-8', `metrics: ${err instanceof Error ? err.message : String(err)}\n`),
+      );
+    }),
   ];
 }
 

@@ -85,7 +85,7 @@ export interface StreamHealth {
  */
 export class Host {
   readonly registry: Registry;
-  readonly metrics = new Metrics();
+  readonly metrics = new Metrics({ process: true });
   readonly log: Logger;
   private readonly requestHub = new RequestEventHub();
   /** One record per finished HTTP request (status, time, error); free while nobody listens. */

@@ -70,7 +70,7 @@ test('stop() flushes buffered batches through the output and answers the waiting
   // Two batches in flight at most: the third request waits in the input, behind a batch that only a flush can settle.
   const { url, sinks, host } = await startHost(t, [streamConf('flush', comp('input', 'http_server', { path: '/flush' }), [comp('processor', 'test_upper')], out)], 2);
   const pending = ['p', 'q', 'r'].map((s) => post(url('/flush'), s));
-  await until(() => host.metrics.render().includes('hotplug_input_received_total{stream="flush",component="input"} 2'), 'two requests read');
+  await until(async () => (await host.metrics.render()).includes('hotplug_input_received_total{stream="flush",component="input"} 2'), 'two requests read');
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(sinks.get('flush')!.writes, 0);
   await host.stop();

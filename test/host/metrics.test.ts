@@ -27,4 +27,9 @@ test('/metrics: messages in and out, errors, batches by trigger, latency histogr
   assert.equal(value('hotplug_stream_latency_seconds_count{stream="m"}'), 4);
   assert.equal(value('hotplug_stream_latency_seconds_bucket{stream="m",le="+Inf"}'), 4);
   assert.match(text, /# TYPE hotplug_stream_latency_seconds histogram/);
+  // prom-client's default process metrics come with the host's own.
+  assert.ok(value('process_cpu_user_seconds_total') > 0);
+  assert.ok(value('process_resident_memory_bytes') > 0);
+  assert.match(text, /# TYPE nodejs_eventloop_lag_seconds gauge/);
+  assert.match(text, /^nodejs_heap_size_used_bytes \d+/m);
 });

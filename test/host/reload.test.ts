@@ -53,7 +53,7 @@ test('replaceStream flushes the old stream\'s buffered batch through its output;
   const out = comp('output', 'test_sink', { name: 'old', batching: { count: 100, period: 3_600_000 } });
   const { url, host, sinks } = await startHost(t, [streamConf('b', comp('input', 'http_server', { path: '/b' }), [], out)]);
   const pending = ['1', '2'].map((s) => fetch(url('/b'), { method: 'POST', body: s }));
-  await until(() => host.metrics.render().includes('hotplug_input_received_total{stream="b",component="input"} 2'), 'buffered');
+  await until(async () => (await host.metrics.render()).includes('hotplug_input_received_total{stream="b",component="input"} 2'), 'buffered');
   await assert.rejects(host.replaceStream('b', streamConf('b', comp('input', 'http_server', { path: '/b' }), [comp('processor', 'no_such_thing')], comp('output', 'drop'))), /unknown processor "no_such_thing"/);
   assert.equal(host.stream('b')?.state(), 'running', 'the old stream still serves');
   await host.replaceStream('b', streamConf('b', comp('input', 'http_server', { path: '/b' }), [], comp('output', 'test_sink', { name: 'new' })));

@@ -34,7 +34,7 @@ test('past shutdown_timeout, stop() nacks every pending batch (never acks one), 
   for (const [i, err] of e.acks) assert.match(err ?? 'ACKED', /shutdown_timeout \(200ms\) passed/, `batch ${i} was nacked, not acked`);
   assert.equal(e.sinks.get('hung')!.closed, true, 'the output was closed without waiting for its write');
   assert.deepEqual(e.sinks.get('hung')!.batches, []);
-  assert.match(e.metrics.render(), /hotplug_stream_nacked_total\{stream="hung"\} 3/);
+  assert.match(await e.metrics.render(), /hotplug_stream_nacked_total\{stream="hung"\} 3/);
 });
 
 test('past shutdown_timeout, messages held by a batch policy are dropped and nacked, not flushed late', async () => {
