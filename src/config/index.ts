@@ -14,4 +14,6 @@ export { discover, MANIFEST_FILE, type Discovery, type StreamFile } from './disc
 export { loadDir, lintDir, type DirOptions, type DirConf } from './load-dir.js';
 export { httpRoutes, findRouteClashes, routeKey, nestedComponents, RESERVED_PATHS, type HttpRoute } from './routes.js';
 export { checkConfigAt } from './config-node.js';
+export { readConfigText, configMaxBytes } from './read-text.js';
+export { ALIAS_EXPANSION_BUDGET } from './source.js';
 export { pipelineSchema } from './pipeline-schema.js';

@@ -1,13 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { ConfigError, ErrorCode, errorMessage, type SourceLocation } from '../core/errors.js';
+import { ConfigError, ErrorCode, type SourceLocation } from '../core/errors.js';
 import type { ComponentKind, FieldKind, FieldSpec, FieldType, PluginManifest } from '../core/spec.js';
 import { Diagnostics, type LoadResult } from './diagnostics.js';
 import { defaultExprCompilers } from './default-expr.js';
 import { isNull } from './field-hints.js';
 import { checkObject, checkValue, INVALID, type CheckContext } from './fields.js';
 import { at, childPath, parseYaml } from './source.js';
+import { readConfigText } from './read-text.js';
 
 /** Plugin names are YAML keys in pipelines (`- uppercase: {}`). */
 export const PLUGIN_NAME = /^[a-z][a-z0-9_]*$/;
@@ -113,13 +114,9 @@ export function checkManifest(text: string, file: string): LoadResult<PluginMani
 /** Reads and checks plugin.yaml; an unreadable file is a diagnostic too. */
 export function readManifest(file: string): LoadResult<PluginManifest> {
   const abs = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (err) {
-    return { value: undefined, diagnostics: [{ severity: 'error', code: ErrorCode.Io, message: `cannot read plugin manifest: ${errorMessage(err)}`, location: { file: abs } }] };
-  }
-  return checkManifest(text, abs);
+  const read = readConfigText(abs, 'plugin manifest');
+  if ('error' in read) return { value: undefined, diagnostics: [read.error] };
+  return checkManifest(read.text, abs);
 }
 
 /** Loads plugin.yaml, throwing a ConfigError with every problem when it has errors. */
@@ -179,7 +176,9 @@ function isDirectory(p: string): boolean {
 export function locateManifestKey(file: string, key: string): SourceLocation {
   try {
     const diags = new Diagnostics();
-    const src = parseYaml(readFileSync(file, 'utf8'), file, diags);
+    const read = readConfigText(file, 'plugin manifest');
+    if ('error' in read) return { file, path: key };
+    const src = parseYaml(read.text, file, diags);
     const root = src.doc.contents;
     const node = isMap(root) ? (root.get(key, true) as Node | undefined) : undefined;
     return at(src, node ?? 0, key);

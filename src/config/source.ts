@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isPair, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { ErrorCode, type SourceLocation } from '../core/errors.js';
 import type { Diagnostics } from './diagnostics.js';
 
@@ -29,7 +29,7 @@ export function parseYaml(text: string, file: string, diags: Diagnostics): YamlS
   for (const w of doc.warnings) {
     diags.warn(ErrorCode.YamlSyntax, yamlMessage(w.message), at(src, w.pos[0]));
   }
-  if (doc.errors.length === 0) resolveAliases(doc);
+  if (doc.errors.length === 0 && withinAliasBudget(src, diags)) resolveAliases(doc);
   return src;
 }
 
@@ -50,6 +50,66 @@ export function at(src: YamlSource, where: number | Node | null | undefined, pat
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   return parent ? `${parent}.${key}` : key;
+}
+
+/**
+ * Nodes that aliases may add to a document once expanded. Reusing a block a
+ * few times costs hundreds; an alias bomb (`&a [*b, *b, ...]` nested) costs
+ * billions from a few hundred bytes. Connect's YAML parser refuses such
+ * documents too ("excessive aliasing").
+ */
+export const ALIAS_EXPANSION_BUDGET = 10_000;
+
+// Measures what expanding every alias would add, without expanding anything:
+// each anchored node's expanded size is computed once. Reports the alias
+// that goes over the budget (or that refers to a node containing itself).
+function withinAliasBudget(src: YamlSource, diags: Diagnostics): boolean {
+  const { doc } = src;
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let cyclic: Node | undefined;
+  const sizeOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target === undefined) return 1;
+      if (open.has(target)) {
+        cyclic ??= node;
+        return Infinity;
+      }
+      return sizeOf(target);
+    }
+    if (!isCollection(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    open.add(node);
+    let n = 1;
+    for (const item of node.items as unknown[]) n += isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+    open.delete(node);
+    sizes.set(node, n);
+    return n;
+  };
+  let added = 0;
+  let over: Node | undefined;
+  // Walk the document as written (not into alias targets), adding each alias's expansion.
+  visit(doc, {
+    Alias(_key, node) {
+      added += sizeOf(node) - 1;
+      if (cyclic !== undefined || added > ALIAS_EXPANSION_BUDGET) {
+        over = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (cyclic !== undefined) {
+    diags.error(ErrorCode.YamlAliases, `the alias ${String(cyclic)} refers to a node that contains it`, at(src, over ?? cyclic), 'an alias must not point at one of its own parents');
+    return false;
+  }
+  if (over !== undefined) {
+    diags.error(ErrorCode.YamlAliases, `YAML aliases expand to more than ${ALIAS_EXPANSION_BUDGET} nodes (an alias bomb?)`, at(src, over), 'repeat less through aliases: write the repeated parts out, or share them as resources');
+    return false;
+  }
+  return true;
 }
 
 // `*name` stands for the node anchored `&name`: put that node in its place,

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
-import { ConfigError, ErrorCode, errorMessage } from '../core/errors.js';
+import { ConfigError, ErrorCode } from '../core/errors.js';
 import type { ComponentConf, ComponentKind, FieldSpec, StreamConf } from '../core/spec.js';
 import type { ComponentCatalog } from './catalog.js';
 import { parseComponent, type ComponentContext } from './component.js';
@@ -14,6 +13,7 @@ import { checkObject, checkValue, INVALID } from './fields.js';
 import { parseRateLimits, resolveRateLimitRefs } from './rate-limits.js';
 import { parseResources, resolveRefs } from './resources.js';
 import { at, parseYaml } from './source.js';
+import { readConfigText } from './read-text.js';
 import { didYouMean } from './suggest.js';
 
 export interface StreamOptions {
@@ -128,13 +128,9 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
 /** Reads and checks a pipeline file; an unreadable file is a diagnostic too. */
 export function readStream(file: string, opts: StreamOptions): LoadResult<StreamConf> {
   const abs = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (err) {
-    return { value: undefined, diagnostics: [{ severity: 'error', code: ErrorCode.Io, message: `cannot read pipeline: ${errorMessage(err)}`, location: { file: abs } }] };
-  }
-  return checkStream(text, abs, opts);
+  const read = readConfigText(abs, 'pipeline');
+  if ('error' in read) return { value: undefined, diagnostics: [read.error] };
+  return checkStream(read.text, abs, opts);
 }
 
 /** Loads a pipeline file, throwing a ConfigError with every problem when it has errors. */

@@ -17,6 +17,9 @@ export const ErrorCode = {
   EnvVar: 'E_ENV_VAR',
   Expression: 'E_EXPRESSION',
   DuplicatePlugin: 'E_DUPLICATE_PLUGIN',
+  YamlAliases: 'E_YAML_ALIASES',
+  FileTooLarge: 'E_FILE_TOO_LARGE',
+  InvalidUtf8: 'E_INVALID_UTF8',
   // Plugin runtime
   PluginStartTimeout: 'E_PLUGIN_START_TIMEOUT',
   PluginExited: 'E_PLUGIN_EXITED',

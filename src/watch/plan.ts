@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { extname, sep } from 'node:path';
 import type { ComponentConf, Diagnostic, PluginManifest, StreamConf } from '../core/index.js';
-import { httpRoutes, nestedComponents, routeKey, type DirConf } from '../config/index.js';
+import { httpRoutes, nestedComponents, readConfigText, routeKey, type DirConf } from '../config/index.js';
 import { fingerprintDir } from './fingerprint.js';
 
 /** What the dev server is serving now. */
@@ -157,10 +156,8 @@ function usesAny(stream: StreamConf, names: ReadonlySet<string>, all: ReadonlySe
   return [...pluginsUsed(stream, all)].some((n) => names.has(n));
 }
 
+/** A pipeline's text, to tell whether it changed ('' when unreadable, too big or not UTF-8). */
 export function readSource(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+  const read = readConfigText(file, 'pipeline');
+  return 'text' in read ? read.text : '';
 }

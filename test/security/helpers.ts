@@ -1,0 +1,39 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startCli, waitForPing, type CliProcess } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
+
+export type After = { after(fn: () => void | Promise<void>): void };
+
+/** A fresh temp dir holding `files` (path → content), removed after the test. */
+export function tempTree(t: After, files: Record<string, string | Buffer> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'hotplug-sec-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
+}
+
+/** A pipeline answering `path` with the request body upper-cased (no plugin needed). */
+export const echoStream = (path: string, extra = ''): string =>
+  `input:\n  http_server:\n    path: ${path}\n${extra}pipeline:\n  processors:\n    - mapping: root = content().string().uppercase()\noutput:\n  sync_response: {}\n`;
+
+/** `hotplug <cmd> dir --port N` running until the test ends; resolves once /ping answers. */
+export async function startServing(t: After, cmd: 'run' | 'dev', dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ cli: CliProcess; base: string; port: number }> {
+  const port = await freePort();
+  const cli = startCli([cmd, dir, '--port', String(port), ...args], { env });
+  t.after(() => cli.stop('SIGKILL').then(() => undefined));
+  const base = `http://127.0.0.1:${port}`;
+  await waitForPing(base);
+  return { cli, base, port };
+}
+
+/** Nine levels of ten aliases each: 10^9 nodes once expanded, from about 550 bytes. */
+export function aliasBomb(prefix: string): string {
+  let s = `${prefix}a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n`;
+  for (let i = 1; i < 10; i++) s += `${prefix}a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]\n`;
+  return s;
+}
