@@ -8,6 +8,8 @@ import { scalarOffsets } from './scalar-offsets.js';
 import { at, childPath, type YamlSource } from './source.js';
 import { describe, example, fieldsHint, isNull, lastKey, numberHint, typeWord } from './field-hints.js';
 import { didYouMean } from './suggest.js';
+import { yamlNumber, yamlValue } from './yaml-value.js';
+import { double } from '../core/value.js';
 
 /** Everything field checking needs; one per file being loaded. */
 export interface CheckContext {
@@ -81,7 +83,9 @@ export function checkObject(
   }
   for (const spec of fields) {
     if (written.has(spec.name)) continue;
-    if (spec.default !== undefined) {
+    if (spec.default !== undefined && spec.type === 'unknown') {
+      out[spec.name] = spec.default; // a manifest's default, already typed by yamlValue
+    } else if (spec.default !== undefined) {
       const v = checkValue(ctx, ctx.src.doc.createNode(spec.default) as Node, spec, childPath(path, spec.name), present.get(spec.name) ?? anchor, true);
       if (v === INVALID) ok = false;
       else out[spec.name] = v;
@@ -145,11 +149,11 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
     case 'object':
       if (!spec.fields) {
         if (!isMap(node) && !isNull(node)) return wrong('an object');
-        return node?.toJSON() ?? {};
+        return node ? yamlValue(node) : {};
       }
       return checkObject(ctx, node, spec.fields, path, spec.name, here);
     case 'unknown':
-      return node === null ? null : node.toJSON();
+      return yamlValue(node);
     case 'string':
       if (!isScalar(node) || typeof node.value !== 'string') {
         const quote = isScalar(node) && node.value !== null ? `put it in quotes: ${lastKey(path, spec.name)}: "${String(node.source ?? node.value)}"` : undefined;
@@ -161,13 +165,14 @@ function checkOne(ctx: CheckContext, node: Node | null, spec: FieldSpec, path: s
     case 'int': {
       const n = numberOf(node);
       if (n === undefined || !Number.isInteger(n)) return wrong('an integer', numberHint(node));
-      value = n;
+      value = Number.isSafeInteger(n) || !isScalar(node) ? n : yamlNumber(node);
       break;
     }
     case 'float': {
       const n = numberOf(node);
       if (n === undefined) return wrong('a number', numberHint(node));
-      value = n;
+      // A float field is a double on the wire even when written `1` (Connect sends double_value).
+      value = double(n);
       break;
     }
     case 'bool':

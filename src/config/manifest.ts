@@ -9,6 +9,7 @@ import { isNull } from './field-hints.js';
 import { checkObject, checkValue, INVALID, type CheckContext } from './fields.js';
 import { at, childPath, parseYaml } from './source.js';
 import { readConfigText } from './read-text.js';
+import { yamlValue } from './yaml-value.js';
 
 /** Plugin names are YAML keys in pipelines (`- uppercase: {}`). */
 export const PLUGIN_NAME = /^[a-z][a-z0-9_]*$/;
@@ -157,7 +158,7 @@ function checkFieldDefs(ctx: CheckContext, root: YAMLMap): FieldSpec[] | undefin
     if (def !== undefined && !isNull(def)) {
       const checked = checkValue(ctx, def, spec, childPath(path, 'default'), def.range?.[0]);
       if (checked === INVALID) ok = false;
-      else spec.default = def.toJSON();
+      else spec.default = spec.type === 'unknown' ? yamlValue(def) : def.toJSON();
     }
     out.push(spec);
   });

@@ -1,4 +1,5 @@
 export * from './value.js';
+export * from './json.js';
 export * from './message.js';
 export * from './errors.js';
 export * from './duration.js';

@@ -1,5 +1,6 @@
 import type { Failure } from './errors.js';
-import { type Value, textDecoder, textEncoder, toJSON } from './value.js';
+import { parseJSON, toJSON } from './json.js';
+import { type Value, textDecoder, textEncoder } from './value.js';
 
 /**
  * Where a message came from, for acknowledgement and per-request responses.
@@ -123,7 +124,7 @@ export class Message {
     if (!this.hasStructured) {
       const text = textDecoder.decode(this.rawBytes);
       try {
-        this.structuredValue = JSON.parse(text) as Value;
+        this.structuredValue = parseJSON(text);
       } catch (err) {
         throw new Error(`payload is not valid JSON: ${(err as Error).message}`);
       }

@@ -7,7 +7,7 @@ import type { CompileApi, ContextFn } from './registry.js';
 import { type Eval, NOTHING, type Result, type Scope, getField, setField, typeError } from './runtime.js';
 import { arrayEval, ifEval, matchEval, objectEval } from './structures.js';
 import { didYouMean } from './suggest.js';
-import type { Value } from '../core/value.js';
+import { Double, type Value } from '../core/value.js';
 
 export interface CompileOptions {
   /** Mappings may read `root` and `$variables`; plain queries may not. */
@@ -89,6 +89,7 @@ export class Compiler implements CompileApi {
           const v = operand(c);
           if (typeof v === 'number') return -v;
           if (typeof v === 'bigint') return -v;
+          if (v instanceof Double) return new Double(-v.value);
           throw typeError('number', v, "unary '-'");
         };
       }

@@ -1,4 +1,4 @@
-import type { Value } from '../core/value.js';
+import { Double, type Value } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import { compare, equals, arithmetic } from './ops.js';
 import { type MethodSpec, simpleMethod } from './registry.js';
@@ -27,6 +27,7 @@ function sortedKeys(o: { [key: string]: Value }): string[] {
 function numbers(v: Result, name: string): Array<number | bigint> {
   if (!Array.isArray(v)) throw typeError('array', v, name);
   return v.map((x, i) => {
+    if (x instanceof Double) return x.value;
     if (typeof x !== 'number' && typeof x !== 'bigint') throw typeError('number', x, `${name}: element ${i}`);
     return x;
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Value } from '../core/value.js';
-import { textDecoder, textEncoder, toJSON } from '../core/value.js';
+import { parseJSON, toJSON } from '../core/json.js';
+import { Double, textDecoder, textEncoder, type Value } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import type { Node } from './ast.js';
 import { type MethodSpec, simpleMethod } from './registry.js';
@@ -8,6 +8,7 @@ import { type Ctx, NOTHING, type Result, asInt, asNumber, asString, kindOf, toTe
 
 function parseNumber(v: Result): number | bigint | undefined {
   if (typeof v === 'number') return v;
+  if (v instanceof Double) return v.value;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string' || v instanceof Uint8Array) {
     const s = (typeof v === 'string' ? v : textDecoder.decode(v)).trim();
@@ -26,7 +27,7 @@ const FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
 
 function parseBool(v: Result): boolean | undefined {
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'number' || typeof v === 'bigint') return Number(v) !== 0;
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof Double) return Number(v) !== 0;
   if (typeof v === 'string' || v instanceof Uint8Array) {
     const s = typeof v === 'string' ? v : textDecoder.decode(v);
     return TRUE.has(s) ? true : FALSE.has(s) ? false : undefined;
@@ -67,7 +68,7 @@ export const CORE_METHODS: Record<string, MethodSpec> = {
   parse_json: simpleMethod([0, 0], (v, _a, n) => {
     const s = asString(v, n);
     try {
-      return JSON.parse(s) as Value;
+      return parseJSON(s);
     } catch (err) {
       throw new ExprRuntimeError(`${n}: failed to parse value as JSON: ${(err as Error).message}`);
     }
@@ -76,7 +77,7 @@ export const CORE_METHODS: Record<string, MethodSpec> = {
     const ind = indent === undefined ? '    ' : asString(indent, n);
     const flat = noIndent === true;
     if (v instanceof Uint8Array) return JSON.stringify(textDecoder.decode(v));
-    return flat ? toJSON(v as Value) : JSON.stringify(JSON.parse(toJSON(v as Value)), null, ind);
+    return toJSON(v as Value, flat ? '' : ind);
   }, 'format_json()'),
   abs: simpleMethod([0, 0], (v, _a, n) => (typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(asNumber(v, n))), 'abs()'),
   floor: simpleMethod([0, 0], (v, _a, n) => (typeof v === 'bigint' ? v : Math.floor(asNumber(v, n))), 'floor()'),

@@ -1,4 +1,4 @@
-import { textDecoder } from '../core/value.js';
+import { Double, textDecoder } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import { equals } from './ops.js';
 import { type MethodSpec, simpleMethod } from './registry.js';
@@ -48,6 +48,7 @@ function format(template: string, args: Result[], n: string): string {
 function asNumberLike(v: Result, n: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Double) return v.value;
   throw typeError('number', v, n);
 }
 

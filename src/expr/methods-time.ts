@@ -1,3 +1,4 @@
+import { Double } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import { type MethodSpec, simpleMethod } from './registry.js';
 import { type Result, asString, typeError } from './runtime.js';
@@ -9,7 +10,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 export function toDate(v: Result, n: string): Date {
   let d: Date | undefined;
   if (v instanceof Date) d = v;
-  else if (typeof v === 'number' || typeof v === 'bigint') d = new Date(Number(v) * 1000);
+  else if (typeof v === 'number' || typeof v === 'bigint' || v instanceof Double) d = new Date(Number(v) * 1000);
   else if (typeof v === 'string' && /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/i.test(v)) d = new Date(v);
   else throw typeError('timestamp (an RFC 3339 string or Unix seconds)', v, n);
   if (Number.isNaN(d.getTime())) throw new ExprRuntimeError(`${n}: ${JSON.stringify(v)} is not a valid timestamp`);

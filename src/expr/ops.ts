@@ -1,11 +1,16 @@
-import { textDecoder, valueEquals } from '../core/value.js';
+import { Double, textDecoder, valueEquals } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 import { type Result, Sentinel, kindOf, show, typeError } from './runtime.js';
 
 type Num = number | bigint;
 
-function isNum(v: Result): v is Num {
-  return typeof v === 'number' || typeof v === 'bigint';
+function isNum(v: Result): v is Num | Double {
+  return typeof v === 'number' || typeof v === 'bigint' || v instanceof Double;
+}
+
+// Bloblang's float64 wins over int64: a whole result computed from a double stays a double.
+function floatResult(r: Result, a: number, b: number): Result {
+  return typeof r === 'number' && Number.isInteger(r) && (!Number.isInteger(a) || !Number.isInteger(b)) ? new Double(r) : r;
 }
 
 /**
@@ -14,21 +19,26 @@ function isNum(v: Result): v is Num {
  * 2^53 arrive as bigint and stay exact while both sides are integers.
  */
 export function arithmetic(op: string, a: Result, b: Result): Result {
+  if (a instanceof Double || b instanceof Double) {
+    if (!isNum(a) || !isNum(b) || op === '%') return arithmetic(op, a instanceof Double ? a.value : a, b instanceof Double ? b.value : b);
+    const r = arithmetic(op, Number(a), Number(b));
+    return typeof r === 'number' && Number.isInteger(r) ? new Double(r) : r;
+  }
   if (typeof a === 'number' && typeof b === 'number') {
     switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
+      case '+': return floatResult(a + b, a, b);
+      case '-': return floatResult(a - b, a, b);
+      case '*': return floatResult(a * b, a, b);
       case '/':
         if (b === 0) throw new ExprRuntimeError('cannot divide by zero');
-        return a / b;
+        return floatResult(a / b, a, b);
       case '%':
         if (b === 0) throw new ExprRuntimeError('cannot take the modulo of zero');
         return Math.trunc(a) % Math.trunc(b);
     }
   }
   if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
-  if (isNum(a) && isNum(b)) return bigArithmetic(op, a, b);
+  if (typeof a !== 'object' && isNum(a) && typeof b !== 'object' && isNum(b)) return bigArithmetic(op, a, b);
   const leftOk = isNum(a) || (op === '+' && typeof a === 'string');
   const bad = leftOk ? b : a;
   const expected = op === '+' && typeof a === 'string' ? 'string' : 'number';

@@ -1,3 +1,4 @@
+import { double } from '../core/value.js';
 import { describe, hintFor, type Token } from './lexer.js';
 import { lineCol } from './errors.js';
 import { TokenStream } from './token-stream.js';
@@ -164,7 +165,7 @@ export class Parser extends TokenStream {
         return { k: 'lit', pos: t.pos, value: Number.isSafeInteger(t.num) ? t.num : BigInt(t.text) };
       case 'number':
         this.advance();
-        return { k: 'lit', pos: t.pos, value: t.num };
+        return { k: 'lit', pos: t.pos, value: double(t.num) };
       case 'var':
         this.advance();
         return { k: 'var', pos: t.pos, name: t.text };

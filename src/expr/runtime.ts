@@ -1,5 +1,6 @@
 import type { Batch, Message } from '../core/message.js';
-import { type Value, typeOf, toJSON, textDecoder } from '../core/value.js';
+import { toJSON } from '../core/json.js';
+import { type Value, typeOf, textDecoder, Double, NanoDate, rfc3339Nano } from '../core/value.js';
 import { ExprRuntimeError } from './errors.js';
 
 /**
@@ -129,7 +130,7 @@ export function typeError(expected: string, v: Result, what?: string): ExprRunti
 }
 
 export function isObject(v: Result | undefined): v is { [key: string]: Value } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date) && !(v instanceof Sentinel);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date) && !(v instanceof Sentinel) && !(v instanceof Double);
 }
 
 /** Reads an own field only: paths never reach prototypes (`__proto__`, `constructor`). */
@@ -181,6 +182,7 @@ export function asString(v: Result, what: string): string {
 export function asNumber(v: Result, what: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Double) return v.value;
   throw typeError('number', v, what);
 }
 
@@ -202,6 +204,8 @@ export function toText(v: Result): string {
   if (v instanceof Sentinel) return 'null';
   if (typeof v === 'number') return numberText(v);
   if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Double) return numberText(v.value);
+  if (v instanceof NanoDate) return rfc3339Nano(v);
   if (v instanceof Date) return v.toISOString();
   return toJSON(v);
 }

@@ -1,4 +1,4 @@
-import type { Value, StructValue } from '../core/value.js';
+import { Double, NanoDate, type Value, type StructValue } from '../core/value.js';
 import type { Reader } from './reader.js';
 
 /* redpanda.runtime.v1alpha1.Value -> the host's Value (see src/core/value.ts for the mapping). */
@@ -19,9 +19,11 @@ export function readValue(r: Reader, end: number): Value {
       case 0x18:
         v = r.int64();
         break;
-      case 0x21:
-        v = r.double();
+      case 0x21: {
+        const d = r.double();
+        v = Number.isInteger(d) ? new Double(d) : d;
         break;
+      }
       case 0x28:
         v = r.uvarint() !== 0;
         break;
@@ -84,5 +86,7 @@ function readListBody(r: Reader, end: number): Value[] {
 
 function readTimestamp(r: Reader, end: number): Date {
   const { seconds, nanos } = r.secondsNanos(end);
-  return new Date(seconds * 1000 + Math.floor(nanos / 1_000_000));
+  const ms = seconds * 1000 + Math.floor(nanos / 1_000_000);
+  const below = nanos % 1_000_000;
+  return below === 0 ? new Date(ms) : new NanoDate(ms, below);
 }

@@ -1,4 +1,4 @@
-import type { Value, StructValue } from '../core/value.js';
+import { Double, nanosOf, type Value, type StructValue } from '../core/value.js';
 import { type Lengths, type Writer, varintSize, utf8Length, int64Halves, int64HalvesSize } from './writer.js';
 
 /*
@@ -41,6 +41,7 @@ export function sizeValue(v: Value | undefined, l: Lengths): number {
     const len = sizeTimestamp(v);
     return 1 + varintSize(len) + len;
   }
+  if (v instanceof Double) return 9;
   const slot = l.reserve();
   const len = Array.isArray(v) ? sizeListBody(v, l) : sizeStructBody(v as StructValue, l);
   l.list[slot] = len;
@@ -94,6 +95,11 @@ export function writeValue(v: Value | undefined, w: Writer, l: Lengths): void {
     writeTimestamp(v, w);
     return;
   }
+  if (v instanceof Double) {
+    w.byte(0x21);
+    w.double(v.value);
+    return;
+  }
   const len = l.take();
   if (Array.isArray(v)) {
     w.byte(0x4a);
@@ -131,15 +137,16 @@ function valueBodySizeAgain(v: Value | undefined, l: Lengths): number {
     const len = l.list[l.next] as number;
     return 1 + varintSize(len) + len;
   }
-  if (typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Date)) {
+  if (typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Date) && !(v instanceof Double)) {
     const len = l.list[l.next] as number;
     return 1 + varintSize(len) + len;
   }
   return sizeScalar(v);
 }
 
-function sizeScalar(v: number | bigint | boolean | Uint8Array | Date): number {
+function sizeScalar(v: number | bigint | boolean | Uint8Array | Date | Double): number {
   if (typeof v === 'boolean') return 2;
+  if (v instanceof Double) return 9;
   if (v instanceof Uint8Array) return 1 + varintSize(v.byteLength) + v.byteLength;
   if (v instanceof Date) {
     const len = sizeTimestamp(v);
@@ -196,8 +203,7 @@ export function writeEntry(key: string, v: Value, w: Writer, l: Lengths): void {
 function timestampParts(d: Date): [seconds: number, nanos: number] {
   const ms = d.getTime();
   if (!Number.isFinite(ms)) return [0, 0];
-  const seconds = Math.floor(ms / 1000);
-  return [seconds, (ms - seconds * 1000) * 1_000_000];
+  return [Math.floor(ms / 1000), nanosOf(d)];
 }
 
 function sizeTimestamp(d: Date): number {

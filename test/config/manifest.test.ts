@@ -1,3 +1,4 @@
+import { Double } from '../../src/core/value.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,7 +108,7 @@ test("a plugin's fields check its pipeline config like a built-in's", () => {
   const pipeline = (body: string) => `input:\n  stdin: {}\npipeline:\n  processors:\n    - sentiment:\n${body}output:\n  drop: {}\n`;
   const ok = checkStream(pipeline('        language: en\n        extra: [1, { a: b }]\n'), '/x/p.yaml', { catalog });
   assert.deepEqual(ok.diagnostics, []);
-  assert.deepEqual(ok.value?.processors[0]?.config, { language: 'en', extra: [1, { a: 'b' }], lexicon: { good: 1, bad: -1.5 }, threshold: 0, stopwords: [] });
+  assert.deepEqual(ok.value?.processors[0]?.config, { language: 'en', extra: [1, { a: 'b' }], lexicon: { good: new Double(1), bad: -1.5 }, threshold: new Double(0), stopwords: [] });
   const res = checkStream(pipeline('        langauge: en\n        threshold: high\n        lexicon: { good: yes }\n'), '/x/p.yaml', { catalog });
   // Fields without a default are required (extra has type unknown, but no default).
   assert.deepEqual(res.diagnostics.map(brief), [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Message } from '../../src/core/message.js';
-import type { Value } from '../../src/core/value.js';
+import { Double, type Value } from '../../src/core/value.js';
 import { compileQuery } from '../../src/expr/index.js';
 import { batchOf, sample } from './helpers.js';
 
@@ -15,7 +15,7 @@ const cases: Array<[string, Value]> = [
   ['"""raw "quotes" \\n here"""', 'raw "quotes" \\n here'],
   ['42', 42],
   ['-3.5', -3.5],
-  ['1e3', 1000],
+  ['1e3', new Double(1000)],
   ['true', true],
   ['null', null],
   ['[1, "two", [3]]', [1, 'two', [3]]],

@@ -3,7 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs, timestampMs } from '@bufbuild/protobuf/wkt';
 import { Message, type Batch } from '../../src/core/message.js';
-import type { Value } from '../../src/core/value.js';
+import { Double, NanoDate, nanosOf, type Value } from '../../src/core/value.js';
 import * as pb from '../../src/gen/redpanda/runtime/v1alpha1/message_pb.js';
 
 export function valueToProto(v: Value): pb.Value {
@@ -14,9 +14,14 @@ export function valueToProto(v: Value): pb.Value {
     return create(pb.ValueSchema, { kind: { case: 'doubleValue', value: v } });
   }
   if (typeof v === 'bigint') return create(pb.ValueSchema, { kind: { case: 'integerValue', value: v } });
+  if (v instanceof Double) return create(pb.ValueSchema, { kind: { case: 'doubleValue', value: v.value } });
   if (typeof v === 'boolean') return create(pb.ValueSchema, { kind: { case: 'boolValue', value: v } });
   if (v instanceof Uint8Array) return create(pb.ValueSchema, { kind: { case: 'bytesValue', value: v } });
-  if (v instanceof Date) return create(pb.ValueSchema, { kind: { case: 'timestampValue', value: timestampFromMs(v.getTime()) } });
+  if (v instanceof Date) {
+    const ts = timestampFromMs(v.getTime());
+    ts.nanos = nanosOf(v);
+    return create(pb.ValueSchema, { kind: { case: 'timestampValue', value: ts } });
+  }
   if (Array.isArray(v)) {
     return create(pb.ValueSchema, { kind: { case: 'listValue', value: create(pb.ListValueSchema, { values: v.map(valueToProto) }) } });
   }
@@ -38,8 +43,12 @@ export function valueFromProto(p: pb.Value | undefined): Value {
       return null;
     case 'integerValue':
       return Number.isSafeInteger(Number(k.value)) ? Number(k.value) : k.value;
-    case 'timestampValue':
-      return new Date(timestampMs(k.value));
+    case 'timestampValue': {
+      const below = k.value.nanos % 1_000_000;
+      return below === 0 ? new Date(timestampMs(k.value)) : new NanoDate(timestampMs(k.value), below);
+    }
+    case 'doubleValue':
+      return Number.isInteger(k.value) ? new Double(k.value) : k.value;
     case 'structValue':
       return Object.fromEntries(Object.entries(k.value.fields).map(([key, x]) => [key, valueFromProto(x)]));
     case 'listValue':
@@ -72,7 +81,8 @@ export function messageFromProto(p: pb.Message): Message {
 /** A comparable plain form of a Value: keeps kinds apart (bigint vs number, bytes vs string). */
 export function norm(v: Value | undefined): unknown {
   if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('hex') };
-  if (v instanceof Date) return { date: v.getTime() };
+  if (v instanceof Date) return { date: v.getTime(), nanos: nanosOf(v) };
+  if (v instanceof Double) return { double: v.value };
   if (typeof v === 'bigint') return { bigint: v.toString() };
   if (typeof v === 'number' && Number.isNaN(v)) return { nan: true };
   if (Array.isArray(v)) return v.map(norm);
@@ -114,11 +124,11 @@ export function randomValue(r: () => number, depth = 0): Value {
       return choices[Math.floor(r() * choices.length)] as Value;
     }
     case 3:
-      return [1.5, -0.25, Math.PI, 1e300, Infinity, -Infinity, r()][Math.floor(r() * 7)] as number;
+      return [1.5, -0.25, Math.PI, new Double(1e300), new Double(2), new Double(-0), Infinity, -Infinity, r()][Math.floor(r() * 9)] as Value;
     case 4:
       return r() < 0.5;
     case 5:
-      return new Date([0, 1_700_000_000_123, -86_400_001, 1][Math.floor(r() * 4)] as number);
+      return r() < 0.3 ? new NanoDate(1_700_000_000_123, 456_789) : new Date([0, 1_700_000_000_123, -86_400_001, 1][Math.floor(r() * 4)] as number);
     case 6:
       return Uint8Array.from({ length: Math.floor(r() * 40) }, () => Math.floor(r() * 256));
     case 7:
@@ -164,10 +174,15 @@ export const EVERY_KIND: Record<string, Value> = {
   double: 3.25,
   negativeDouble: -1e-300,
   infinity: Infinity,
+  wholeDouble: new Double(2),
+  negativeZeroDouble: new Double(-0),
+  hugeDouble: new Double(1e300),
   true: true,
   false: false,
   timestamp: new Date(1_700_000_000_123),
   beforeEpoch: new Date(-1_500),
+  nanoTimestamp: new NanoDate(1_700_000_000_123, 456_789),
+  nanoBeforeEpoch: new NanoDate(-1_500, 1),
   bytes: Uint8Array.from([0, 1, 2, 255, 254]),
   emptyBytes: new Uint8Array(0),
   struct: { a: 1, b: 'two', c: { d: [true, null] } },

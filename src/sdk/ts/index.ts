@@ -13,6 +13,7 @@
  */
 export { Message } from '../../core/message.js';
 export type { Value, StructValue } from '../../core/value.js';
+export { Double, double, NanoDate } from '../../core/value.js';
 export type { Context, Hooks, Config } from './context.js';
 export { BackoffError, NotConnectedError, EndOfInputError } from './errors.js';
 export { batches, type Batches, type ProcessResult } from './result.js';

@@ -36,6 +36,7 @@ from .core import (
     output,
     processor,
 )
+from ._wire import NanoDatetime
 from .errors import BackoffError, BaseError, EndOfInputError, NotConnectedError
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "output_main",
     "processor_main",
     "Message",
+    "NanoDatetime",
     "MessageBatch",
     "Value",
     "batch_input",

@@ -103,9 +103,22 @@ def _seconds_nanos(buf: bytes, pos: int, end: int) -> tuple[int, int]:
     return seconds, nanos
 
 
+class NanoDatetime(datetime):
+    """A datetime that keeps the nanoseconds below its microsecond (`nanosecond`, 0-999), so a
+    timestamp that passes through a plugin keeps every digit. Arithmetic gives plain datetimes."""
+
+    nanosecond = 0
+
+
 def read_timestamp(buf: bytes, pos: int, end: int) -> datetime:
     seconds, nanos = _seconds_nanos(buf, pos, end)
-    return _EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)
+    t = _EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)
+    below = nanos % 1000
+    if not below:
+        return t
+    precise = NanoDatetime(t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=t.tzinfo)
+    precise.nanosecond = below
+    return precise
 
 
 def read_duration(buf: bytes, pos: int, end: int) -> timedelta:
@@ -310,7 +323,10 @@ def _seconds_nanos_bytes(seconds: int, nanos: int) -> bytes:
 def write_timestamp(t: datetime) -> bytes:
     if t.tzinfo is None:  # naive datetimes are UTC, as protobuf's Timestamp.FromDatetime reads them
         t = t.replace(tzinfo=timezone.utc)
-    return write_duration(t - _EPOCH)
+    d = t - _EPOCH
+    # A Timestamp's nanos are never negative (seconds round down), unlike a Duration's.
+    seconds, micros = divmod((d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds, 1_000_000)
+    return _seconds_nanos_bytes(seconds, micros * 1000 + getattr(t, "nanosecond", 0))
 
 
 def write_duration(d: timedelta) -> bytes:
