@@ -36,6 +36,13 @@ export const MANIFEST_FIELDS: FieldSpec[] = [
   { name: 'type', type: 'string', enum: ['input', 'processor', 'output'] },
   { name: 'fields', type: 'object', kind: 'list', default: [], fields: FIELD_FIELDS },
   { name: 'env', type: 'string', kind: 'map', default: {} },
+  {
+    name: 'deadline',
+    type: 'duration',
+    optional: true,
+    description: 'hotplug extension: how long one call may take before it fails (504 for a request) and the process is replaced; default: the route timeout of the stream (a little less), else 30s.',
+    check: (v) => ((v as number) > 0 ? undefined : 'deadline must be more than 0'),
+  },
   { name: 'instances', type: 'int', default: 1, check: (v) => ((v as number) >= 1 ? undefined : 'instances must be at least 1') },
 ];
 
@@ -107,6 +114,7 @@ export function checkManifest(text: string, file: string): LoadResult<PluginMani
     file,
     dir,
   };
+  if (conf['deadline'] !== undefined) manifest.deadlineMs = conf['deadline'] as number;
   if (conf['summary'] !== undefined) manifest.summary = conf['summary'] as string;
   if (conf['description'] !== undefined) manifest.description = conf['description'] as string;
   return { value: manifest, diagnostics: diags.sorted() };

@@ -1,6 +1,6 @@
 import type { ComponentKind, ComponentSpec, FieldSpec } from '../core/spec.js';
 import { RATE_LIMIT_FIELDS } from './rate-limits.js';
-import { IGNORED_TOP_LEVEL, SHUTDOWN_TIMEOUT_FIELD } from './stream.js';
+import { IGNORED_TOP_LEVEL, SHUTDOWN_TIMEOUT_FIELD, UNHANDLED_ERRORS_FIELD } from './stream.js';
 
 type Schema = Record<string, unknown>;
 
@@ -40,6 +40,7 @@ export function pipelineSchema(specs: readonly ComponentSpec[]): Schema {
       },
     },
     output: { $ref: '#/definitions/output' },
+    unhandled_errors: { anyOf: [{ enum: UNHANDLED_ERRORS_FIELD.enum }, { type: 'null' }], description: UNHANDLED_ERRORS_FIELD.description, default: 'fail' },
     shutdown_timeout: { anyOf: [DURATION, { const: 0 }, ENV_ONLY, { type: 'null' }], description: SHUTDOWN_TIMEOUT_FIELD.description, default: '20s' },
   };
   for (const kind of KINDS) {

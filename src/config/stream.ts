@@ -47,6 +47,22 @@ export const SHUTDOWN_TIMEOUT_FIELD: FieldSpec = {
 };
 
 /**
+ * hotplug's own top-level `unhandled_errors`: what happens to a message still
+ * flagged with an error at the end of the pipeline. `fail` (the default):
+ * it is not delivered and its input batch is nacked (an HTTP request gets
+ * 500/503/504 with the error). `pass_through`: Redpanda Connect's behaviour,
+ * the flagged message flows on to the output like any other.
+ */
+export const UNHANDLED_ERRORS_FIELD: FieldSpec = {
+  name: 'unhandled_errors',
+  type: 'string',
+  default: 'fail',
+  enum: ['fail', 'pass_through'],
+  description:
+    "What happens to a message still flagged with an error at the end of the pipeline (not handled by catch, try or a switch on errored()): 'fail' (default) does not deliver it and nacks it (an HTTP request is answered 500, 503 or 504 with the error); 'pass_through' sends it on to the output as Redpanda Connect does.",
+};
+
+/**
  * Top-level keys of Redpanda Connect configs that hotplug does not implement.
  * They are accepted with a warning so existing files load; a misspelt key is
  * still an error.
@@ -64,7 +80,7 @@ export const IGNORED_TOP_LEVEL: Readonly<Record<string, string>> = {
 /** Accepted silently: used by tooling (`hotplug test`), not by the running stream. */
 const TOOLING_TOP_LEVEL = new Set(['tests']);
 
-const HANDLED = ['input', 'pipeline', 'output', 'input_resources', 'processor_resources', 'output_resources', 'rate_limit_resources', 'shutdown_timeout'];
+const HANDLED = ['input', 'pipeline', 'output', 'input_resources', 'processor_resources', 'output_resources', 'rate_limit_resources', 'shutdown_timeout', 'unhandled_errors'];
 
 /** Checks a pipeline file's text; `value` is set when there were no errors. */
 export function checkStream(text: string, file: string, opts: StreamOptions): LoadResult<StreamConf> {
@@ -109,9 +125,10 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
   const p = nodes.get('pipeline');
   const pipeline = checkObject(ctx, p?.value, PIPELINE_FIELDS, 'pipeline', 'pipeline', p?.key.range?.[0]);
   const shutdownTimeout = shutdownTimeoutOf(ctx, nodes.get('shutdown_timeout'));
+  const unhandled = unhandledErrorsOf(ctx, nodes.get('unhandled_errors'));
   resolveRefs(ctx, resources);
   resolveRateLimitRefs(ctx, [input, output, ...(pipeline === INVALID ? [] : (pipeline['processors'] as ComponentConf[]))].filter((c) => c !== undefined), resources, resources.rateLimits);
-  if (diags.errorCount > 0 || !input || !output || pipeline === INVALID || shutdownTimeout === INVALID) return { value: undefined, diagnostics: diags.sorted() };
+  if (diags.errorCount > 0 || !input || !output || pipeline === INVALID || shutdownTimeout === INVALID || unhandled === INVALID) return { value: undefined, diagnostics: diags.sorted() };
   const stream: StreamConf = {
     id: opts.id ?? basename(file, extname(file)),
     file,
@@ -121,6 +138,7 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
     output,
     resources,
     ...(shutdownTimeout !== undefined && { shutdownTimeoutMs: shutdownTimeout }),
+    ...(unhandled === 'pass_through' && { unhandledErrors: 'pass_through' as const }),
   };
   return { value: stream, diagnostics: diags.sorted() };
 }
@@ -144,6 +162,12 @@ export function loadStream(file: string, opts: StreamOptions): StreamConf {
 function shutdownTimeoutOf(ctx: ComponentContext, entry: { key: Node; value: Node | null } | undefined): number | undefined | typeof INVALID {
   if (!entry || entry.value === null || isNull(entry.value)) return undefined;
   return checkValue(ctx, entry.value, SHUTDOWN_TIMEOUT_FIELD, 'shutdown_timeout', entry.key.range?.[0]) as number | typeof INVALID;
+}
+
+/** `unhandled_errors`: undefined when absent (the default, fail). */
+function unhandledErrorsOf(ctx: ComponentContext, entry: { key: Node; value: Node | null } | undefined): string | undefined | typeof INVALID {
+  if (!entry || entry.value === null || isNull(entry.value)) return undefined;
+  return checkValue(ctx, entry.value, UNHANDLED_ERRORS_FIELD, 'unhandled_errors', entry.key.range?.[0]) as string | typeof INVALID;
 }
 
 function required(ctx: ComponentContext, nodes: Map<string, { key: Node; value: Node | null }>, kind: ComponentKind & ('input' | 'output')): ComponentConf | undefined {

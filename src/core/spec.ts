@@ -111,6 +111,8 @@ export interface PluginManifest {
   env?: Record<string, string>;
   /** hotplug extension: how many processes to run for this plugin (default 1). */
   instances?: number;
+  /** hotplug extension (`deadline`): how long one call may take, in ms; default: within the route's timeout, else 30 s. */
+  deadlineMs?: number;
   /** Absolute path of plugin.yaml, and its folder. */
   file: string;
   dir: string;
@@ -177,4 +179,10 @@ export interface StreamConf {
    * Absent: the host's default (20 s, as Redpanda Connect).
    */
   shutdownTimeoutMs?: number;
+  /**
+   * `unhandled_errors: pass_through`: messages still flagged with an error at
+   * the end of the pipeline flow on to the output (Redpanda Connect's
+   * behaviour). Absent: they fail (not delivered; the input batch is nacked).
+   */
+  unhandledErrors?: 'pass_through';
 }

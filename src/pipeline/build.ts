@@ -14,6 +14,7 @@ import { OutputStage } from './output-stage.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Route } from './http/route.js';
+import { FailedMessages } from './failures.js';
 import { ProcessedInput } from './inputs/processed.js';
 import type { Metrics } from './metrics.js';
 import { RateLimits } from './rate-limit.js';
@@ -74,6 +75,7 @@ export function buildStream(conf: StreamConf, env: BuildEnv): BuiltStream {
     closables: b.resourceClosables(),
     log: env.log.child({ stream: conf.id }),
     metrics: env.metrics,
+    failures: b.failures,
     shutdownTimeoutMs: env.shutdownTimeoutMs ?? conf.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
   });
   return { stream, routes: b.routes };
@@ -111,6 +113,7 @@ class StreamBuilder implements PipelineContext {
   readonly rateLimits: RateLimits;
   readonly metrics: Metrics;
   readonly routeTimeoutMs: number | undefined;
+  readonly failures: FailedMessages;
   log: Logger;
   private readonly resources = new Map<string, Processor>();
   private readonly building = new Set<string>();
@@ -124,6 +127,7 @@ class StreamBuilder implements PipelineContext {
     this.log = env.log.child({ stream: conf.id });
     this.rateLimits = new RateLimits(conf.resources.rateLimits, env.clock);
     this.metrics = env.metrics;
+    this.failures = new FailedMessages(conf.id, this.log, env.metrics, conf.unhandledErrors === 'pass_through');
     this.routeTimeoutMs = conf.input.type === 'http_server' ? durationMs((conf.input.config as { timeout?: unknown } | undefined)?.timeout, 5000) : undefined;
   }
 
@@ -182,6 +186,7 @@ class StreamBuilder implements PipelineContext {
         log: this.log,
         metrics: this.env.metrics,
         labels: { stream: this.streamId, component: conf.label ?? `output.${conf.type}` },
+        failures: this.failures,
       });
     });
   }

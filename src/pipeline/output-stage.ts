@@ -4,6 +4,7 @@ import { BatchPolicy, type BatchPolicyOptions, type FlushTrigger } from './batch
 import type { Clock } from './clock.js';
 import { Limiter } from './limiter.js';
 import type { Counter, Metrics } from './metrics.js';
+import type { FailedMessages } from './failures.js';
 import { runProcessors } from './process.js';
 
 export interface OutputStageOptions {
@@ -17,6 +18,8 @@ export interface OutputStageOptions {
   log: Logger;
   metrics: Metrics;
   labels: { stream: string; component: string };
+  /** Messages the output's processors flagged are not written (unless passed through); see FailedMessages. */
+  failures?: FailedMessages | undefined;
 }
 
 export interface BatchingOptions extends BatchPolicyOptions {
@@ -176,10 +179,20 @@ export class OutputStage implements Output, Drainable, ForceClosable {
   }
 
   private async processThenWrite(batch: Batch): Promise<void> {
-    const batches = await runProcessors(this.opts.processors, batch);
-    if (batches.length === 1) return this.batchOrWrite(batches[0] as Batch);
+    let batches = await runProcessors(this.opts.processors, batch);
+    const failures = this.opts.failures;
+    let failed: Error | undefined;
+    if (failures !== undefined) {
+      batches = batches.map((b) => {
+        const t = failures.take(b);
+        failed ??= t.failed;
+        return t.deliver;
+      }).filter((b) => b.length > 0);
+    }
+    if (batches.length === 1 && failed === undefined) return this.batchOrWrite(batches[0] as Batch);
     const results = await Promise.allSettled(batches.map((b) => this.batchOrWrite(b)));
     for (const r of results) if (r.status === 'rejected') throw r.reason;
+    if (failed !== undefined) throw failed;
   }
 
   private batchOrWrite(batch: Batch): Promise<void> {

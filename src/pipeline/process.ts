@@ -1,4 +1,4 @@
-import { errorMessage, type Batch, type Processor } from '../core/index.js';
+import { failureOf, type Batch, type Processor } from '../core/index.js';
 
 /**
  * Runs a batch through processors in order; each processor may turn one
@@ -49,8 +49,11 @@ async function step(p: Processor, batch: Batch, strict: boolean): Promise<Batch[
 /** A processor rejected: flag every message of its batch with the reason, or rethrow when strict. */
 function failed(err: unknown, batch: Batch, strict: boolean): Batch[] {
   if (strict) throw err;
-  const reason = errorMessage(err);
-  for (const m of batch) m.error = reason;
+  const failure = failureOf(err);
+  for (const m of batch) {
+    m.error = failure.text;
+    m.failure = failure;
+  }
   return [batch];
 }
 

@@ -15,6 +15,7 @@ import { connectWithRetry, sleep } from './connect.js';
 import { settlesWithin } from './deadline.js';
 import { Limiter } from './limiter.js';
 import type { Counter, Histogram, Metrics } from './metrics.js';
+import type { FailedMessages } from './failures.js';
 import { type Drainable, forceCloseComponent } from './output-stage.js';
 import { runProcessors } from './process.js';
 import { Transaction } from './transaction.js';
@@ -51,6 +52,8 @@ export interface StreamParts {
   shutdownTimeoutMs?: number;
   log: Logger;
   metrics: Metrics;
+  /** Where messages still flagged with an error at the end of the pipeline go (see FailedMessages). */
+  failures: FailedMessages;
 }
 
 export interface Readiness {
@@ -97,7 +100,6 @@ export class Stream {
   readonly shutdownTimeoutMs: number;
   private readerDone: Promise<void> = Promise.resolve();
   private readonly received: Counter;
-  private readonly processorErrors: Counter;
   private readonly latency: Histogram;
   private readonly acked: Counter;
   private readonly nacked: Counter;
@@ -113,7 +115,6 @@ export class Stream {
     const m = parts.metrics;
     const s = { stream: parts.id };
     this.received = m.counter('hotplug_input_received_total', 'Messages read by a stream input.', { ...s, component: 'input' });
-    this.processorErrors = m.counter('hotplug_processor_errors_total', 'Batches a pipeline processor rejected.', { ...s, component: 'pipeline' });
     this.acked = m.counter('hotplug_stream_acked_total', 'Input batches acknowledged.', s);
     this.nacked = m.counter('hotplug_stream_nacked_total', 'Input batches nacked.', s);
     this.latency = m.histogram('hotplug_stream_latency_seconds', 'From reading an input batch to its ack.', s);
@@ -260,7 +261,10 @@ export class Stream {
     void this.process(tx, rr.batch).then(this.processedBound);
   }
 
-  /** Never rejects: a failure that is not a processor's (those flag messages) nacks the batch. */
+  /**
+   * Never rejects: a failure that is not a processor's (those flag messages)
+   * nacks the batch; so do messages still flagged at the end (FailedMessages).
+   */
   private async process(tx: Transaction, batch: Batch): Promise<void> {
     const { processors, output } = this.parts;
     try {
@@ -275,11 +279,21 @@ export class Stream {
         } finally {
           threads?.release();
         }
-        for (const b of results) if (b.length > 0 && b[0]?.error !== undefined) this.processorErrors.inc();
       }
       tx.expect(results.length);
+      const failures = this.parts.failures;
       for (const b of results) {
-        output.writeBatch(b).then(
+        const { deliver, failed } = failures.take(b);
+        if (failed !== undefined) {
+          // Not delivered: the batch is nacked with the failure (an HTTP request gets its status).
+          if (deliver.length === 0) {
+            tx.done(failed);
+            continue;
+          }
+          tx.expect(1);
+          tx.done(failed);
+        }
+        output.writeBatch(deliver).then(
           () => tx.done(),
           (err: unknown) => tx.done(err instanceof Error ? err : new Error(String(err))),
         );

@@ -13,6 +13,28 @@ export interface WireError {
   notConnected?: boolean;
   /** The input is finished for good. */
   endOfInput?: boolean;
+  /** hotplug extension (field 1001): the stack or traceback of the throw, for the host's log. */
+  stack?: string;
+}
+
+/** Tag bytes of the `stack` extension: field 1001, length-delimited. */
+const STACK_TAG = 8010;
+const STACK_TAG_0 = 0xca;
+const STACK_TAG_1 = 0x3e;
+
+/** Size of the stack extension field; records its length. */
+export function sizeStack(stack: string | undefined, l: Lengths): number {
+  if (!stack) return 0;
+  const len = utf8Length(stack);
+  l.list.push(len);
+  return 2 + varintSize(len) + len;
+}
+
+export function writeStack(stack: string | undefined, w: Writer, l: Lengths): void {
+  if (!stack) return;
+  w.byte(STACK_TAG_0);
+  w.byte(STACK_TAG_1);
+  w.string(stack, l.take());
 }
 
 /** Body size of an Error message; records the message string length. */
@@ -25,7 +47,7 @@ export function sizeError(e: WireError, l: Lengths): number {
     const d = durationSize(e.backoffMs);
     n += 1 + varintSize(d) + d;
   } else if (e.notConnected || e.endOfInput) n += 2;
-  return n;
+  return n + sizeStack(e.stack, l);
 }
 
 export function writeError(e: WireError, w: Writer, l: Lengths): void {
@@ -53,6 +75,7 @@ export function writeError(e: WireError, w: Writer, l: Lengths): void {
     w.byte(0x22);
     w.byte(0);
   }
+  writeStack(e.stack, w, l);
 }
 
 /** Size of an optional Error field with the given tag byte: 0 when there is no error. */
@@ -95,6 +118,9 @@ export function readError(r: Reader, end: number): WireError | undefined {
         r.pos = r.delimited();
         e.endOfInput = true;
         any = true;
+        break;
+      case STACK_TAG:
+        e.stack = r.string();
         break;
       default:
         r.skip(tag & 7);

@@ -1,10 +1,11 @@
 import { Message, type Batch } from '../core/message.js';
+import { ErrorCode } from '../core/errors.js';
 import type { Value } from '../core/value.js';
 import { Reader } from './reader.js';
 import { type Lengths, type Writer, varintSize, utf8Length } from './writer.js';
 import { sizeValue, writeValue, sizeEntry, writeEntry } from './value-encode.js';
 import { readValue, readEntry } from './value-decode.js';
-import { readError } from './error-codec.js';
+import { readError, sizeStack, writeStack } from './error-codec.js';
 
 /*
  * redpanda.runtime.v1alpha1.Message / MessageBatch <-> core Message / Batch.
@@ -55,7 +56,9 @@ export function sizeMessage(m: Message, l: Lengths): number {
   if (m.error) {
     const len = utf8Length(m.error);
     l.list.push(len);
-    const errLen = 1 + varintSize(len) + len;
+    const slot = l.reserve();
+    const errLen = 1 + varintSize(len) + len + sizeStack(stackOf(m), l);
+    l.list[slot] = errLen;
     n += 1 + varintSize(errLen) + errLen;
   }
   return n;
@@ -84,10 +87,17 @@ export function writeMessage(m: Message, w: Writer, l: Lengths): void {
   if (m.error) {
     const len = l.take();
     w.byte(0x22);
-    w.uvarint(1 + varintSize(len) + len);
+    w.uvarint(l.take());
     w.byte(0x0a);
     w.string(m.error, len);
+    writeStack(stackOf(m), w, l);
   }
+}
+
+/** The stack of the message's current error, when it has one. */
+function stackOf(m: Message): string | undefined {
+  const f = m.failure;
+  return f !== undefined && f.text === m.error ? f.stack : undefined;
 }
 
 /** Body size of a MessageBatch. */
@@ -131,6 +141,7 @@ export function readMessage(r: Reader, end: number): Message {
   let metadata: Map<string, Value> | undefined;
   let wireMetadata: Uint8Array | undefined;
   let error: string | undefined;
+  let stack: string | undefined;
   while (r.pos < end) {
     const tag = r.uvarint();
     switch (tag) {
@@ -158,6 +169,7 @@ export function readMessage(r: Reader, end: number): Message {
       case 0x22: {
         const e = readError(r, r.delimited());
         error = e ? e.message || 'error' : undefined;
+        stack = e?.stack;
         break;
       }
       default:
@@ -166,7 +178,10 @@ export function readMessage(r: Reader, end: number): Message {
   }
   const m = isStructured ? Message.structured(structured as Value, metadata) : new Message(payload ?? null, metadata);
   if (wireMetadata !== undefined && wireMetadata.byteLength > 0) m.setWireMetadata(wireMetadata, decodeMetadata);
-  if (error !== undefined) m.error = error;
+  if (error !== undefined) {
+    m.error = error;
+    if (stack !== undefined) m.failure = { text: error, status: 500, code: ErrorCode.Processing, stack };
+  }
   return m;
 }
 

@@ -62,12 +62,24 @@ test('408 when the message is not acknowledged in time; 502 with the error text 
   assert.match(await nacked.text(), /sink refused bad/);
 });
 
-test('a processor that rejects marks its messages errored and the stream keeps running', async (t) => {
-  const { url } = await startHost(t, [upperStream('rej')]);
+test('a processor that rejects fails its request with 500 and the error text; the stream keeps running', async (t) => {
+  const { url, host } = await startHost(t, [upperStream('rej')]);
   const res = await fetch(url('/rej'), { method: 'POST', body: 'fail' });
+  assert.equal(res.status, 500, 'an unhandled error is never answered as a success');
+  assert.equal(await res.text(), 'upper refused\n');
+  assert.equal(await (await fetch(url('/rej'), { method: 'POST', body: 'ok' })).text(), 'OK');
+  const metrics = host.metrics.render();
+  assert.match(metrics, /hotplug_processor_errors_total\{stream="rej",component="pipeline"\} 1/);
+  assert.match(metrics, /hotplug_http_responses_total\{route="\/rej",stream="rej",code="500"\} 1/);
+  assert.match(metrics, /hotplug_http_responses_total\{route="\/rej",stream="rej",code="200"\} 1/);
+});
+
+test('unhandled_errors: pass_through keeps Redpanda Connect behaviour: errored messages are delivered', async (t) => {
+  const { url } = await startHost(t, [{ ...upperStream('pass'), unhandledErrors: 'pass_through' }]);
+  const res = await fetch(url('/pass'), { method: 'POST', body: 'fail' });
   assert.equal(res.status, 200, 'errored messages are still delivered, as in Redpanda Connect');
   assert.equal(await res.text(), 'fail');
-  assert.equal(await (await fetch(url('/rej'), { method: 'POST', body: 'ok' })).text(), 'OK');
+  assert.equal(await (await fetch(url('/pass'), { method: 'POST', body: 'ok' })).text(), 'OK');
 });
 
 test('a multipart request is one batch; its multi-message response is multipart', async (t) => {

@@ -21,7 +21,9 @@ test('an output answers Init with max_in_flight from its config and its batch po
 
   assert.deepEqual((await rpc.send({ batch: [new Message('down')] })).error, { message: 'sink is down', notConnected: true });
   assert.deepEqual((await rpc.send({ batch: [new Message('busy')] })).error, { message: 'sink is busy', backoffMs: 250 });
-  assert.deepEqual((await rpc.send({ batch: [new Message('bad')] })).error, { message: 'sink rejected the batch' });
+  const bad = (await rpc.send({ batch: [new Message('bad')] })).error;
+  assert.equal(bad?.message, 'sink rejected the batch');
+  assert.match(bad?.stack ?? '', /^Error: sink rejected the batch\n\s+at /, 'a failure carries its stack (hotplug extension) for the host to log');
 });
 
 test('an invalid max_in_flight fails Init with a message that says why', async (t) => {

@@ -1,6 +1,7 @@
 import type { Message } from '../../core/message.js';
 import { type Config, type Context, type Hooks, Lifecycle } from './context.js';
-import { errorText, toWireError } from './errors.js';
+import { errorText, stackOf, toWireError } from './errors.js';
+import { ErrorCode } from '../../core/errors.js';
 import { Batches, collect, isThenable, type ProcessResult } from './result.js';
 import { servePlugin, type Plugin } from './serve.js';
 import { ProcessorService, codecs, type ProcessBatchResponse } from '../../wire/index.js';
@@ -111,8 +112,11 @@ function processEach<C>(batch: Message[], fn: ProcessFn<C>, ctx: Context<C>, per
   return pending === undefined ? assemble() : Promise.all(pending).then(assemble);
 }
 
+/** Flags the message with the error; the stack travels with it (the contract's Error, hotplug's stack extension). */
 function flag(msg: Message, err: unknown): Message {
-  msg.error = errorText(err);
+  const text = errorText(err);
+  msg.error = text;
+  msg.failure = { text, status: 500, code: ErrorCode.Processing, stack: stackOf(err) };
   return msg;
 }
 

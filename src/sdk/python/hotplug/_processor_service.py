@@ -12,7 +12,7 @@ from ._contract import (
 )
 from ._message import Message
 from ._service import ComponentService
-from ._util import ThrottledLog, as_error, maybe_await
+from ._util import as_error, maybe_await
 from ._wire import write_batch
 
 _write_close = write_error_only(1)
@@ -25,7 +25,6 @@ class ProcessorService(ComponentService):
     def __init__(self, ctor: Any) -> None:
         super().__init__(ctor)
         self._each: Any = None
-        self._report = ThrottledLog("processor failed on a batch")
 
     def methods(self):
         return {
@@ -60,7 +59,7 @@ class ProcessorService(ComponentService):
                     return write_process_batch(_flag_unencodable(batch, payloads, results), None)
             return write_process_batch(await maybe_await(self.component.process(batch)), None)
         except Exception as e:
-            self._report(e)
+            # Not logged here: the error carries its traceback to the host, which logs it once.
             return write_process_batch([], as_error(e))
 
     async def close(self, _: None, context: Any) -> bytes:

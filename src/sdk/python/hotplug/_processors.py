@@ -2,11 +2,10 @@
 
 import asyncio
 import inspect
-import logging
 from typing import Any, Callable, Protocol
 
 from ._message import Message, MessageBatch, Value
-from ._util import ThrottledLog, as_error, maybe_await, positional_arity
+from ._util import as_error, maybe_await, positional_arity
 
 __all__ = ["Processor", "ProcessorConstructor", "processor", "batch_processor"]
 
@@ -110,8 +109,6 @@ class _MessageFuncProcessor:
     def __init__(self, func: Callable[[Message], Any], is_async: bool) -> None:
         self._func = func
         self._is_async = is_async
-        # A failed message is flagged and flows on, so it is a warning, not an error of the plugin.
-        self._report = ThrottledLog("processor failed on a message", level=logging.WARNING)
 
     async def process(self, batch: MessageBatch) -> list[MessageBatch]:
         return [[m for results in await self.process_each(batch) for m in results]]
@@ -149,7 +146,7 @@ class _MessageFuncProcessor:
             return self._failed(msg, payload, e)
 
     def _failed(self, msg: Message, payload: Any, e: Exception) -> MessageBatch:
-        self._report(e)
+        # Not logged here: the error carries its traceback to the host, which logs it once.
         return [Message(payload, msg.metadata, as_error(e))]
 
     async def close(self) -> None:

@@ -3,6 +3,7 @@
 import inspect
 import logging
 import time
+import traceback
 from typing import Any, Callable
 
 from .errors import BaseError
@@ -33,11 +34,16 @@ def positional_arity(func: Callable[..., Any]) -> int:
 
 
 def as_error(e: BaseException) -> BaseError:
-    """The error to report for an exception: BaseErrors as they are, others named by their type."""
+    """The error to report for an exception: BaseErrors as they are, others named by their type.
+    Either way it carries the traceback of the raise (`traceback`), which the host logs."""
     if isinstance(e, BaseError):
-        return e
-    text = str(e)
-    return BaseError(f"{type(e).__name__}: {text}" if text else type(e).__name__)
+        out = e
+    else:
+        text = str(e)
+        out = BaseError(f"{type(e).__name__}: {text}" if text else type(e).__name__)
+    if e.__traceback__ is not None and getattr(out, "traceback", None) is None:
+        out.traceback = "".join(traceback.format_exception(type(e), e, e.__traceback__))  # type: ignore[attr-defined]
+    return out
 
 
 class ThrottledLog:

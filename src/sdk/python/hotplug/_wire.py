@@ -401,7 +401,14 @@ def write_error(e: BaseException) -> bytes:
         out += b"\x1a\x00"
     elif isinstance(e, EndOfInputError):
         out += b"\x22\x00"
+    tb = getattr(e, "traceback", None)
+    if tb:
+        # hotplug extension (field 1001): the traceback, for the host's log; other hosts skip it.
+        out += field_bytes(_STACK_TAG, tb.encode())
     return out
+
+
+_STACK_TAG = (1001 << 3) | 2
 
 
 def write_message(m: Message) -> bytes:
