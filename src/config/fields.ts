@@ -20,6 +20,8 @@ export interface CheckContext {
   envChanged: WeakSet<Scalar>;
   /** Parses a nested component, for fields of type input/processor/output. */
   component(node: Node | null, kind: ComponentKind, path: string, anchor: number | undefined): ComponentConf | undefined;
+  /** Unknown keys are warned about (with a did-you-mean) and ignored instead of rejected: plugin.yaml, as Connect reads it. */
+  unknownKeysWarn?: boolean;
 }
 
 /** Returned (after reporting) for a value that failed its check. */
@@ -67,6 +69,10 @@ export function checkObject(
     const keyPath = childPath(path, key);
     if (!spec) {
       const hint = key === '<<' ? 'YAML merge keys are not supported: write the fields out' : (didYouMean(key, byName.keys()) ?? fieldsHint(fields));
+      if (ctx.unknownKeysWarn && key !== '<<') {
+        ctx.diags.warn(ErrorCode.UnknownField, `unknown field '${key}' in ${owner} is ignored`, at(ctx.src, keyAt, keyPath), hint);
+        continue;
+      }
       report(ctx, ErrorCode.UnknownField, `unknown field '${key}' in ${owner}`, keyAt, keyPath, hint);
       ok = false;
       continue;

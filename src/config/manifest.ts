@@ -20,13 +20,13 @@ export const FIELD_KINDS = ['scalar', 'list', 'map'] as const;
 const FIELD_FIELDS: FieldSpec[] = [
   { name: 'name', type: 'string', description: 'The key of the field in a pipeline.' },
   { name: 'description', type: 'string', optional: true },
-  { name: 'type', type: 'string', enum: PLUGIN_FIELD_TYPES },
+  { name: 'type', type: 'string', enum: PLUGIN_FIELD_TYPES, default: 'unknown', description: 'Without it the field takes any value (unknown), as on Redpanda Connect.' },
   { name: 'kind', type: 'string', enum: FIELD_KINDS, default: 'scalar' },
   { name: 'default', type: 'unknown', optional: true, description: 'Applied when the field is absent; without it the field is required.' },
   { name: 'advanced', type: 'bool', default: false },
 ];
 
-/** plugin.yaml: Redpanda Connect's fields, plus hotplug's `env` and `instances`. */
+/** plugin.yaml: Redpanda Connect's fields, plus hotplug's `env` and `instances`. Other keys load with a warning. */
 export const MANIFEST_FIELDS: FieldSpec[] = [
   { name: 'name', type: 'string', description: 'The key pipelines use for the plugin; must match /^[a-z][a-z0-9_]*$/.' },
   { name: 'summary', type: 'string', optional: true },
@@ -56,6 +56,8 @@ export function checkManifest(text: string, file: string): LoadResult<PluginMani
     diags,
     expr: defaultExprCompilers,
     envChanged: new WeakSet(),
+    // Connect ignores keys it does not know; a typo still deserves a word.
+    unknownKeysWarn: true,
     component: (node) => {
       diags.error(ErrorCode.InvalidValue, 'components are not allowed in plugin.yaml', at(src, node));
       return undefined;
@@ -147,7 +149,7 @@ function checkFieldDefs(ctx: CheckContext, root: YAMLMap): FieldSpec[] | undefin
     if (!isMap(item)) return;
     const path = childPath('fields', i);
     const name = item.get('name');
-    const type = item.get('type');
+    const type = item.get('type') ?? 'unknown';
     const kind = item.get('kind') ?? 'scalar';
     if (typeof name !== 'string' || !PLUGIN_FIELD_TYPES.includes(type as never) || !FIELD_KINDS.includes(kind as never)) {
       ok = false;

@@ -130,3 +130,37 @@ test('instances on an input plugin loads with a warning naming the line, since a
   const proc = checkManifest('name: up\ntype: processor\ncommand: [node, main.js]\ninstances: 3\n', file);
   assert.deepEqual(proc.diagnostics, []);
 });
+
+test('plugin.yaml loads wherever Connect loads it: a field without type is unknown, unknown keys warn with a did-you-mean', () => {
+  const file = join(tmpdir(), 'plugin.yaml');
+  const text = [
+    'name: feed', //                                   1
+    'type: processor', //                              2
+    'command: [python3, main.py]', //                  3
+    'sumary: Reads things', //                         4  typo: warned, ignored
+    'status: experimental', //                         5  a key hotplug does not know: warned, ignored
+    'fields:', //                                      6
+    '  - name: anything', //                           7  no type: unknown
+    '  - name: limit', //                              8
+    '    type: int', //                                9
+    '    defualt: 3', //                               10 typo inside a field
+    '    optional: true', //                           11
+  ].join('\n');
+  const { value, diagnostics } = checkManifest(`${text}\n`, file);
+  assert.ok(value, JSON.stringify(diagnostics));
+  assert.deepEqual(value.fields.map((f) => [f.name, f.type]), [['anything', 'unknown'], ['limit', 'int']]);
+  assert.deepEqual(diagnostics.map((d) => `${d.severity} ${brief(d)}`), [
+    'warning E_UNKNOWN_FIELD 4:1 sumary',
+    'warning E_UNKNOWN_FIELD 5:1 status',
+    'warning E_UNKNOWN_FIELD 10:5 fields[1].defualt',
+    'warning E_UNKNOWN_FIELD 11:5 fields[1].optional',
+  ]);
+  assert.equal(diagnostics[0]?.hint, "did you mean 'summary'?");
+  assert.equal(diagnostics[2]?.hint, "did you mean 'default'?");
+  assert.match(diagnostics[1]?.message ?? '', /unknown field 'status' in plugin.yaml is ignored/);
+  // An untyped field takes any value in a pipeline, typed the way its YAML reads.
+  const catalog = createCatalog([{ name: 'drop', kind: 'output', fields: [] }, { name: 'stdin', kind: 'input', fields: [] }], [value]);
+  const res = checkStream('input:\n  stdin: {}\npipeline:\n  processors:\n    - feed:\n        anything: { a: [1.0, x] }\n        limit: 2\noutput:\n  drop: {}\n', '/x/p.yaml', { catalog });
+  assert.deepEqual(res.diagnostics, []);
+  assert.deepEqual(res.value?.processors[0]?.config, { anything: { a: [new Double(1), 'x'] }, limit: 2 });
+});
