@@ -16,18 +16,10 @@ export function hostRoutes(host: Host): Route[] {
   return [
     get('/ping', (res) => send(res, 200, 'text/plain; charset=utf-8', 'pong\n')),
     get('/ready', (res) => {
-      const streams = host.health();
-      const notReady: Record<string, unknown> = {};
-      for (const [id, h] of Object.entries(streams)) {
-        if (!h.input || !h.output) notReady[id] = h;
-      }
-      // A plugin still starting (or restarting, or given up) cannot serve yet.
-      const plugins = host
-        .pluginHealth()
-        .filter((p) => p.state !== 'ready' && p.state !== 'draining')
-        .map((p) => ({ name: p.name, kind: p.kind, state: p.state, ...(p.instances[0]?.lastError ? { error: p.instances[0].lastError } : {}) }));
-      const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && plugins.length === 0;
-      const body = ready ? { ready, streams } : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}) };
+      const r = readiness(host);
+      const gate = host.readyGate?.();
+      const ready = r.ready && (gate?.ready ?? true);
+      const body = { ...r.body, ready, ...(gate ? { cluster: gate.detail } : {}) };
       send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }),
     get('/metrics', (res) => {
@@ -37,6 +29,28 @@ export function hostRoutes(host: Host): Route[] {
       );
     }),
   ];
+}
+
+/**
+ * Whether this host serves: running, every stream connected, every plugin up.
+ * `failed` names a plugin that crashed or gave up (a new release with it is not worth waiting for).
+ */
+export function readiness(host: Host): { ready: boolean; failed: string | undefined; body: Record<string, unknown> } {
+  const streams = host.health();
+  const notReady: Record<string, unknown> = {};
+  for (const [id, h] of Object.entries(streams)) {
+    if (!h.input || !h.output) notReady[id] = h;
+  }
+  // A plugin still starting (or restarting, or given up) cannot serve yet.
+  const plugins = host
+    .pluginHealth()
+    .filter((p) => p.state !== 'ready' && p.state !== 'draining')
+    .map((p) => ({ name: p.name, kind: p.kind, state: p.state, ...(p.instances[0]?.lastError ? { error: p.instances[0].lastError } : {}) }));
+  const down = plugins.find((p) => p.state === 'failed' || p.state === 'crashed');
+  const failed = down === undefined ? undefined : `plugin ${down.name} ${down.state}${down.error ? `: ${down.error}` : ''}`;
+  const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && plugins.length === 0;
+  const body = ready ? { ready, streams } : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}) };
+  return { ready, failed, body };
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -312,6 +312,21 @@ export class Host {
     this.metrics.forget('stream', id);
   }
 
+  /**
+   * A cluster worker handing over: stops accepting connections and lets the
+   * open ones finish (see HttpServer.drain), streams still serving them.
+   * stop() afterwards drains the streams as usual.
+   */
+  drainConnections(idleGraceMs: number, maxMs: number): Promise<void> {
+    return this.server.drain(idleGraceMs, maxMs);
+  }
+
+  /**
+   * What /ready adds beyond this process (a cluster worker: whether the
+   * cluster as a whole is ready). Undefined: this process alone decides.
+   */
+  readyGate: (() => { ready: boolean; detail: Record<string, unknown> }) | undefined;
+
   /** Registers work to run during stop(), after the streams have drained (closing plugins). */
   onStopped(fn: () => Promise<void>): void {
     this.onStop.push(fn);

@@ -1,30 +1,67 @@
+import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { createLogger, formatDiagnostic } from '../../core/index.js';
-import { createHost } from '../../host/index.js';
+import type { ParsedArgs } from '../args.js';
+import { ErrorCode, HotplugError, createLogger, formatDiagnostic, parseDuration, type Logger } from '../../core/index.js';
+import { createHost, type Host } from '../../host/index.js';
+import { parseWorkers, runPrimary, serveAsWorker } from '../../cluster/index.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { untilSignalled } from '../signals.js';
-import { SERVE_FLAGS, SERVE_HELP, serveOptions } from './serve-flags.js';
+import { SERVE_FLAGS, SERVE_HELP, serveOptions, type ServeOptions } from './serve-flags.js';
+
+const CLUSTER_HELP = [
+  '  --workers N|auto  N worker processes share the port (node:cluster; auto = one per core; default: $HOTPLUG_WORKERS,',
+  '                    else one process and no primary). Each worker runs its own plugin processes and batch',
+  '                    policies. SIGHUP then rolls the workers onto new code with no refused request',
+  '  --follow LINK     with --workers: each SIGHUP starts workers from the release LINK points at now',
+  '                    (a bundle dir, e.g. the deploy dir\'s `current`)',
+  '  --status-file F   with --workers: the cluster state as JSON, rewritten on every change',
+  '  --reload-timeout D  how long new workers get to become ready on SIGHUP (default 60s)',
+].join('\n');
+
+const DEFAULT_RELOAD_TIMEOUT_MS = 60_000;
+/** A draining worker gets its streams' shutdown budget plus this before it is killed. */
+const DRAIN_SLACK_MS = 40_000;
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Serve a functions dir in production mode (no watching, JSON logs)',
-  usage: 'hotplug run [DIR] [--port N] [--host ADDR] [--shutdown-timeout D] [--log-requests]',
-  help: `${SERVE_HELP}\n\nA config error stops the start with exit code 1 (run 'hotplug lint DIR' for the full list).\nSIGTERM/SIGINT: stop intake, flush batches, drain, answer pending requests, close plugins, exit 0.\nA stream still stopping after its shutdown_timeout nacks what is pending (503 to its HTTP requests)\nand is force-closed; the exit code is then 1, as Redpanda Connect's.`,
-  flags: SERVE_FLAGS,
+  usage: 'hotplug run [DIR] [--port N] [--host ADDR] [--workers N|auto] [--shutdown-timeout D] [--log-requests]',
+  help: `${SERVE_HELP}\n${CLUSTER_HELP}\n\nA config error stops the start with exit code 1 (run 'hotplug lint DIR' for the full list).\nSIGTERM/SIGINT: stop intake, flush batches, drain, answer pending requests, close plugins, exit 0.\nA stream still stopping after its shutdown_timeout nacks what is pending (503 to its HTTP requests)\nand is force-closed; the exit code is then 1, as Redpanda Connect's.\nWith --workers, SIGHUP starts a new set of workers; once all are ready the old ones drain; if they\ncrash, report a failed plugin or are not ready in time, they are stopped and the old ones keep serving.`,
+  flags: { ...SERVE_FLAGS, workers: 'string', follow: 'string', 'status-file': 'string', 'reload-timeout': 'string' },
   async run(args) {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel });
-    const host = createHost({ dir: o.dir, port: o.port, host: o.host, log, ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }) });
-    if (o.logRequests) logRequests(host.requests, log);
-    await host.start();
-    const errors = host.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      process.stderr.write(`${errors.map(formatDiagnostic).join('\n')}\nhotplug: ${errors.length} config error(s); not serving. Fix them, or use 'hotplug dev' to keep serving the rest while you edit.\n`);
-      await host.stop();
-      return 1;
+    if (cluster.isWorker) {
+      const host = await startHost(o, log);
+      if (typeof host === 'number') return host;
+      return serveAsWorker(host, log, () => stopHost(host, log));
     }
-    log.info({ url: host.url('/'), streams: host.streamIds().length }, 'serving');
+    const workers = workersOf(args);
+    if (workers !== undefined) {
+      const reload = args.flags['reload-timeout'] as string | undefined;
+      const reloadTimeoutMs = reload === undefined ? DEFAULT_RELOAD_TIMEOUT_MS : parseDuration(reload);
+      if (reloadTimeoutMs === undefined) throw new HotplugError(ErrorCode.Usage, `--reload-timeout must be a duration, not '${reload}'`, { hint: 'write it like 60s or 2m' });
+      const follow = args.flags['follow'] as string | undefined;
+      const statusFile = args.flags['status-file'] as string | undefined;
+      return runPrimary({
+        workers,
+        log,
+        argv: process.argv.slice(2),
+        dirArg: args.positionals[0],
+        follow: follow === undefined ? undefined : resolve(follow),
+        statusFile: statusFile === undefined ? undefined : resolve(statusFile),
+        reloadTimeoutMs,
+        drainTimeoutMs: (o.shutdownTimeoutMs ?? 20_000) + DRAIN_SLACK_MS,
+      });
+    }
+    for (const flag of ['follow', 'status-file', 'reload-timeout']) {
+      if (args.flags[flag] !== undefined) throw new HotplugError(ErrorCode.Usage, `--${flag} needs --workers`, { hint: 'hotplug run DIR --workers auto' });
+    }
+    const host = await startHost(o, log);
+    if (typeof host === 'number') return host;
+    process.on('SIGHUP', () => log.warn('SIGHUP ignored: reloads need --workers (a primary that keeps the socket while workers change)'));
     let code = 0;
     await untilSignalled(
       async (signal) => {
@@ -36,3 +73,25 @@ export const runCommand: Command = {
     return code;
   },
 };
+
+function workersOf(args: ParsedArgs): number | undefined {
+  const flag = args.flags['workers'] as string | undefined;
+  if (flag !== undefined) return parseWorkers(flag);
+  const env = process.env['HOTPLUG_WORKERS'];
+  return env === undefined || env === '' ? undefined : parseWorkers(env, '$HOTPLUG_WORKERS');
+}
+
+/** Starts the host; on a config error prints every error, stops it and returns exit code 1. */
+async function startHost(o: ServeOptions, log: Logger): Promise<Host | number> {
+  const host = createHost({ dir: o.dir, port: o.port, host: o.host, log, ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }) });
+  if (o.logRequests) logRequests(host.requests, log);
+  await host.start();
+  const errors = host.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    process.stderr.write(`${errors.map(formatDiagnostic).join('\n')}\nhotplug: ${errors.length} config error(s); not serving. Fix them, or use 'hotplug dev' to keep serving the rest while you edit.\n`);
+    await host.stop();
+    return 1;
+  }
+  log.info({ url: host.url('/'), streams: host.streamIds().length, ...(cluster.isWorker ? { worker: process.pid } : {}) }, 'serving');
+  return host;
+}

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Logger } from '../../core/index.js';
 import { type RequestSink, watchOutcome } from './outcome.js';
 import type { Route } from './route.js';
@@ -25,10 +25,18 @@ export class HttpServer {
   private table = new RouteTable(new Map());
   private readonly server: Server;
   private closing: Promise<void> | undefined;
+  /** Set while draining: every answer closes its connection, so clients move to another listener. */
+  private draining = false;
+  /** Open connections: requests in progress and when the last one ended (for closing only long-idle ones on drain). */
+  private readonly sockets = new Map<Socket, { busy: number; last: number }>();
   private listening: Promise<AddressInfo> | undefined;
 
   constructor(private readonly opts: HttpServerOptions) {
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.dispatch(req, res));
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.set(socket, { busy: 0, last: Date.now() });
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     this.server.on('clientError', (err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -78,6 +86,11 @@ export class HttpServer {
 
   /** Stops accepting connections and closes idle keep-alive ones; streams answer their own pending requests. Idempotent. */
   close(): Promise<void> {
+    if (this.draining) {
+      this.server.closeIdleConnections();
+      const t = setTimeout(() => this.server.closeAllConnections(), 2000);
+      t.unref();
+    }
     this.closing ??= new Promise<void>((resolve) => {
       if (!this.server.listening) {
         resolve();
@@ -92,7 +105,48 @@ export class HttpServer {
     return this.closing;
   }
 
+  /**
+   * A cluster worker handing over: stops accepting (the other workers take new
+   * connections from the shared socket) while requests on open keep-alive
+   * connections are still served, each answer closing its connection
+   * (`Connection: close`). A connection idle for `idleMs` is closed: a client
+   * that left it unused that long is unlikely to pick it at that very moment
+   * (the race every HTTP/1.1 server has when it closes an idle connection).
+   * Resolves when no connection is left or after `maxMs`; close() afterwards
+   * cuts whatever is still open.
+   */
+  drain(idleMs: number, maxMs: number): Promise<void> {
+    if (this.closing !== undefined || !this.server.listening) return this.closing ?? Promise.resolve();
+    this.draining = true;
+    // net.Server's close, not http.Server's: since Node 19 the latter also closes every idle keep-alive
+    // connection at once, racing clients that are about to send on one.
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
+    this.closing = closed;
+    const sweep = setInterval(() => {
+      const now = Date.now();
+      for (const [socket, s] of this.sockets) if (s.busy === 0 && now - s.last >= idleMs) socket.end();
+    }, Math.min(250, idleMs));
+    sweep.unref();
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, maxMs);
+      t.unref();
+      void closed.then(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    }).finally(() => clearInterval(sweep));
+  }
+
   private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const conn = this.sockets.get(req.socket);
+    if (conn !== undefined) {
+      conn.busy++;
+      res.once('close', () => {
+        conn.busy--;
+        conn.last = Date.now();
+      });
+    }
+    if (this.draining) res.setHeader('Connection', 'close');
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);

@@ -1,0 +1,3 @@
+export { runPrimary, type ClusterStatus, type Phase, type PrimaryOptions, type ReloadStatus } from './primary.js';
+export { serveAsWorker } from './worker.js';
+export { parseWorkers } from './workers-flag.js';

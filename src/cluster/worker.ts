@@ -1,0 +1,53 @@
+import type { Logger } from '../core/index.js';
+import type { Host } from '../host/index.js';
+import { readiness } from '../host/endpoints.js';
+import { isHotplugMessage, type ClusterView, type ToWorker, type WorkerReady } from './messages.js';
+
+/** How often a worker looks at its own readiness (it reports only changes). */
+const REPORT_EVERY_MS = 200;
+/** A draining worker closes a keep-alive connection once it has been idle this long. */
+export const IDLE_GRACE_MS = 2000;
+/** And stops waiting for busy ones after this long (stop() then cuts them). */
+const DRAIN_MAX_MS = 30_000;
+
+/**
+ * The worker side of `hotplug run --workers`: the host (already started) reports
+ * its readiness to the primary, folds the cluster's into /ready, and serves until
+ * the primary says drain (a reload or a stop), a signal arrives, or the primary
+ * is gone. Then it stops accepting, lets open connections finish, stops the host
+ * as `run` does and resolves with the exit code `stop` returns.
+ */
+export async function serveAsWorker(host: Host, log: Logger, stop: () => Promise<number>): Promise<number> {
+  let view: ClusterView | undefined;
+  let draining = false;
+  host.readyGate = () =>
+    draining ? { ready: false, detail: { state: 'draining' } } : view ? { ready: view.ready, detail: view.detail } : { ready: false, detail: { state: 'waiting for the primary' } };
+  let last = '';
+  const report = (): void => {
+    const r = readiness(host);
+    const msg: WorkerReady = { hotplug: 'ready', ready: r.ready, ...(r.failed !== undefined ? { failed: r.failed } : {}) };
+    const key = JSON.stringify(msg);
+    if (key === last || !process.connected) return;
+    last = key;
+    process.send?.(msg);
+  };
+  report();
+  const timer = setInterval(report, REPORT_EVERY_MS);
+  // Reloads are the primary's business; a hangup of the terminal must not kill a worker.
+  process.on('SIGHUP', () => {});
+  const reason = await new Promise<string>((resolve) => {
+    process.on('message', (m: unknown) => {
+      if (!isHotplugMessage<ToWorker>(m)) return;
+      if (m.hotplug === 'cluster') view = m;
+      else if (m.hotplug === 'drain') resolve('asked by the primary');
+    });
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('disconnect', () => resolve('the primary is gone'));
+  });
+  clearInterval(timer);
+  draining = true;
+  log.info({ reason }, 'worker draining: no new connections, finishing open ones');
+  await host.drainConnections(IDLE_GRACE_MS, DRAIN_MAX_MS);
+  return stop();
+}
