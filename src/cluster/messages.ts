@@ -18,7 +18,14 @@ export interface MetricsAsk {
   id: number;
 }
 
-export type ToPrimary = WorkerReady | MetricsAsk;
+/** A worker's own metrics (prom-client JSON), answering the primary's Collect. */
+export interface MetricsPart {
+  hotplug: 'metrics-json';
+  id: number;
+  json: unknown[];
+}
+
+export type ToPrimary = WorkerReady | MetricsAsk | MetricsPart;
 
 /** The cluster's readiness, which every worker's /ready includes. */
 export interface ClusterView {
@@ -39,7 +46,13 @@ export interface MetricsAnswer {
   error?: string;
 }
 
-export type ToWorker = ClusterView | Drain | MetricsAnswer;
+/** The primary asks every worker for its metrics. */
+export interface Collect {
+  hotplug: 'collect';
+  id: number;
+}
+
+export type ToWorker = ClusterView | Drain | MetricsAnswer | Collect;
 
 export function isHotplugMessage<T extends { hotplug: string }>(m: unknown): m is T {
   return typeof m === 'object' && m !== null && typeof (m as { hotplug?: unknown }).hotplug === 'string';

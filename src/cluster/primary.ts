@@ -4,6 +4,7 @@ import type { Logger } from '../core/index.js';
 import { errorMessage } from '../core/index.js';
 import { nextGeneration, type CodeSource, type Generation } from './generation.js';
 import { isHotplugMessage, type ClusterView, type ToPrimary } from './messages.js';
+import { createMetricsHub } from './metrics-hub.js';
 
 export interface PrimaryOptions extends CodeSource {
   workers: number;
@@ -82,6 +83,7 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
   let finish: ((code: number) => void) | undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
+  const metrics = createMetricsHub(log);
   const of = (gen: Generation): Slot[] => [...slots.values()].filter((s) => s.gen === gen && !s.leaving);
   const clusterReady = (): boolean => phase !== 'starting' && phase !== 'stopping' && of(serving).some((s) => s.ready);
 
@@ -128,7 +130,9 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
     slots.set(worker.id, slot);
     worker.on('message', (m: unknown) => {
       if (!isHotplugMessage<ToPrimary>(m)) return;
-      if (m.hotplug === 'ready') {
+      if (m.hotplug === 'metrics?') metrics.ask(worker, m.id, () => [...slots.values()].map((s) => s.worker).filter((w) => w.isConnected()));
+      else if (m.hotplug === 'metrics-json') metrics.part(m.id, m.json);
+      else if (m.hotplug === 'ready') {
         slot.ready = m.ready;
         slot.failed = m.failed;
         if (m.ready) crashes = gen === serving ? 0 : crashes;

@@ -1,7 +1,7 @@
 import type { Logger } from '../core/index.js';
 import type { Host } from '../host/index.js';
 import { readiness } from '../host/endpoints.js';
-import { isHotplugMessage, type ClusterView, type ToWorker, type WorkerReady } from './messages.js';
+import { isHotplugMessage, type ClusterView, type MetricsAnswer, type ToWorker, type WorkerReady } from './messages.js';
 
 /** How often a worker looks at its own readiness (it reports only changes). */
 const REPORT_EVERY_MS = 200;
@@ -9,6 +9,8 @@ const REPORT_EVERY_MS = 200;
 export const IDLE_GRACE_MS = 2000;
 /** And stops waiting for busy ones after this long (stop() then cuts them). */
 const DRAIN_MAX_MS = 30_000;
+/** A scrape waits this long for the primary (which waits up to 2 s per worker). */
+const METRICS_TIMEOUT_MS = 5000;
 
 /**
  * The worker side of `hotplug run --workers`: the host (already started) reports
@@ -31,6 +33,8 @@ export async function serveAsWorker(host: Host, log: Logger, stop: () => Promise
     last = key;
     process.send?.(msg);
   };
+  const metrics = clusterMetrics();
+  host.metricsSource = metrics.scrape;
   report();
   const timer = setInterval(report, REPORT_EVERY_MS);
   // Reloads are the primary's business; a hangup of the terminal must not kill a worker.
@@ -39,6 +43,8 @@ export async function serveAsWorker(host: Host, log: Logger, stop: () => Promise
     process.on('message', (m: unknown) => {
       if (!isHotplugMessage<ToWorker>(m)) return;
       if (m.hotplug === 'cluster') view = m;
+      else if (m.hotplug === 'collect') void host.metrics.json().then((json) => process.connected && process.send?.({ hotplug: 'metrics-json', id: m.id, json }));
+      else if (m.hotplug === 'metrics') metrics.answered(m);
       else if (m.hotplug === 'drain') resolve('asked by the primary');
     });
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -50,4 +56,35 @@ export async function serveAsWorker(host: Host, log: Logger, stop: () => Promise
   log.info({ reason }, 'worker draining: no new connections, finishing open ones');
   await host.drainConnections(IDLE_GRACE_MS, DRAIN_MAX_MS);
   return stop();
+}
+
+/** GET /metrics on a worker: the primary sums every worker's metrics and answers (see metrics-hub.ts). */
+function clusterMetrics(): { scrape: () => Promise<string>; answered: (m: MetricsAnswer) => void } {
+  let next = 0;
+  const waiting = new Map<number, { resolve: (text: string) => void; reject: (err: Error) => void }>();
+  return {
+    scrape: () =>
+      new Promise<string>((resolve, reject) => {
+        if (!process.connected) {
+          reject(new Error('the cluster primary is gone'));
+          return;
+        }
+        const id = ++next;
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(new Error('the cluster primary did not answer in time'));
+        }, METRICS_TIMEOUT_MS);
+        waiting.set(id, {
+          resolve: (text) => (clearTimeout(timer), resolve(text)),
+          reject: (err) => (clearTimeout(timer), reject(err)),
+        });
+        process.send?.({ hotplug: 'metrics?', id });
+      }),
+    answered: (m) => {
+      const w = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.text !== undefined) w?.resolve(m.text);
+      else w?.reject(new Error(m.error ?? 'no metrics'));
+    },
+  };
 }

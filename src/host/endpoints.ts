@@ -23,7 +23,7 @@ export function hostRoutes(host: Host): Route[] {
       send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
     }),
     get('/metrics', (res) => {
-      host.metrics.render().then(
+      (host.metricsSource ?? (() => host.metrics.render()))().then(
         (text) => send(res, 200, host.metrics.contentType, text),
         (err: unknown) => send(res, 500, 'text/plain; charset=utf-8', `metrics: ${err instanceof Error ? err.message : String(err)}\n`),
       );

@@ -327,6 +327,9 @@ export class Host {
    */
   readyGate: (() => { ready: boolean; detail: Record<string, unknown> }) | undefined;
 
+  /** What GET /metrics answers instead of this process's own metrics (a cluster worker: the whole cluster's). */
+  metricsSource: (() => Promise<string>) | undefined;
+
   /** Registers work to run during stop(), after the streams have drained (closing plugins). */
   onStopped(fn: () => Promise<void>): void {
     this.onStop.push(fn);

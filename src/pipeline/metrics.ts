@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { Metric } from 'prom-client';
+import type { Metric, MetricObjectWithValues, MetricValue } from 'prom-client';
 
 /**
  * Metrics exposed through a prom-client registry. Series are resolved once,
@@ -196,6 +196,12 @@ export class Metrics {
   async render(): Promise<string> {
     const own = await this.registry.metrics();
     return this.withProcess ? `${own}\n${await processRegistry().metrics()}` : own;
+  }
+
+  /** The same as prom-client JSON (what `AggregatorRegistry.aggregate` sums across cluster workers). */
+  async json(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
+    const own = await this.registry.getMetricsAsJSON();
+    return this.withProcess ? [...own, ...(await processRegistry().getMetricsAsJSON())] : own;
   }
 
   /** The content type of `render()`. */

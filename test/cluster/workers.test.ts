@@ -44,6 +44,21 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
     assert.deepEqual([...seen].sort(), workerPids(first).sort());
   });
 
+  await t.test('/metrics sums every worker: each scrape counts the requests all of them answered', async () => {
+    const received = async (): Promise<number> => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('hotplug_input_received_total{') && l.includes('stream="whoami"'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const before = await received();
+    const pids = new Set<number>();
+    for (let i = 0; i < 20; i++) pids.add((await who(base)).pid);
+    assert.equal(pids.size, 2, 'both workers answered some');
+    assert.equal(await received(), before + 20);
+    assert.equal(await received(), before + 20, 'whichever worker answers the scrape');
+    assert.match(await (await fetch(`${base}/metrics`)).text(), /^process_cpu_user_seconds_total \d/m);
+  });
+
   await t.test('a SIGKILLed worker is replaced at once; only requests in flight on it fail', async () => {
     const load = startLoad({ urls: [`${base}/who`], concurrency: 8 });
     t.after(() => load.stop().then(() => undefined));
