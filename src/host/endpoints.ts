@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Route } from '../pipeline/index.js';
+import { skipBody, type Route } from '../pipeline/index.js';
 import type { Host } from './host.js';
 
 /** GET /ping, /ready and /metrics on the shared server. */
@@ -9,7 +9,7 @@ export function hostRoutes(host: Host): Route[] {
     methods: ['GET', 'HEAD'],
     owner: 'host',
     handle: (req: IncomingMessage, res: ServerResponse) => {
-      req.resume();
+      skipBody(req, res);
       fn(res);
     },
   });

@@ -52,6 +52,10 @@ export interface HostOptions {
   startTimeoutMs?: number;
   /** Overrides every stream's `shutdown_timeout` (`--shutdown-timeout`); default: each file's, else 20 s. */
   shutdownTimeoutMs?: number;
+  /** Time a client has to send request headers (`--header-timeout`, default 10 s). */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included (`--request-timeout`, default 60 s). */
+  requestTimeoutMs?: number;
 }
 
 /** How a host stop went. */
@@ -114,7 +118,14 @@ export class Host {
     this.log = opts.log ?? createLogger();
     this.registry = opts.registry ?? createRegistry();
     this.builtinSpecs = this.registry.allSpecs();
-    this.server = new HttpServer({ port: opts.port ?? 4195, host: opts.host ?? '127.0.0.1', log: this.log.child({ component: 'http' }), requests: this.requestHub });
+    this.server = new HttpServer({
+      port: opts.port ?? 4195,
+      host: opts.host ?? '127.0.0.1',
+      log: this.log.child({ component: 'http' }),
+      requests: this.requestHub,
+      ...(opts.headersTimeoutMs !== undefined && { headersTimeoutMs: opts.headersTimeoutMs }),
+      ...(opts.requestTimeoutMs !== undefined && { requestTimeoutMs: opts.requestTimeoutMs }),
+    });
   }
 
   state(): HostState {

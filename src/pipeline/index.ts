@@ -11,5 +11,6 @@ export { type Clock, systemClock } from './clock.js';
 export { Metrics, type Counter, type Histogram } from './metrics.js';
 export { HttpServer, type HttpServerOptions } from './http/server.js';
 export type { Route } from './http/route.js';
+export { skipBody } from './http/early-answer.js';
 export { type RequestRecord, type RequestSink, type RequestOutcome, outcomeOf } from './http/outcome.js';
 export { batchingField } from './batching-spec.js';

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,4 +37,67 @@ export function aliasBomb(prefix: string): string {
   let s = `${prefix}a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n`;
   for (let i = 1; i < 10; i++) s += `${prefix}a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]\n`;
   return s;
+}
+
+/**
+ * Sends `head` then pushes body bytes as fast as the server reads them, until
+ * it closes the connection or `maxBytes` were sent. Returns what was sent and
+ * what came back: a server that refused the body stops reading early.
+ */
+export function pushBody(port: number, head: string, maxBytes: number, timeoutMs = 10_000): Promise<{ sent: number; response: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let sent = 0;
+    let response = '';
+    let done = false;
+    const finish = (closed: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ sent, response, closed });
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    const pump = (): void => {
+      while (!done && sent < maxBytes) {
+        sent += chunk.length;
+        if (!sock.write(chunk)) return;
+      }
+      if (sent >= maxBytes) finish(false);
+    };
+    sock.on('data', (d: Buffer) => (response += d.toString('latin1')));
+    sock.on('drain', pump);
+    sock.on('close', () => finish(true));
+    sock.on('error', () => finish(true));
+    sock.on('connect', () => {
+      sock.write(head);
+      pump();
+    });
+  });
+}
+
+/** A raw connection that records what comes back and when it closes; `dribble` sends one byte every `everyMs`. */
+export function rawClient(port: number): { sock: Socket; received(): string; closed: Promise<void>; dribble(text: string, everyMs: number): void } {
+  const sock = connect(port, '127.0.0.1');
+  let received = '';
+  let timer: NodeJS.Timeout | undefined;
+  sock.on('data', (d: Buffer) => (received += d.toString('latin1')));
+  sock.on('error', () => undefined);
+  const closed = new Promise<void>((r) => sock.on('close', () => r()));
+  void closed.then(() => clearInterval(timer));
+  return {
+    sock,
+    received: () => received,
+    closed,
+    dribble(text: string, everyMs: number) {
+      let i = 0;
+      timer = setInterval(() => {
+        if (sock.destroyed) return;
+        sock.write(text[i % text.length] as string);
+        i++;
+      }, everyMs);
+      timer.unref();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { devBanner } from '../banner.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { untilSignalled } from '../signals.js';
-import { SERVE_FLAGS, SERVE_HELP, serveOptions } from './serve-flags.js';
+import { SERVE_FLAGS, SERVE_HELP, hostServeOptions, serveOptions } from './serve-flags.js';
 
 /** The host as the dev watcher sees it. */
 function reloadTarget(host: Host): ReloadTarget {
@@ -31,7 +31,7 @@ export const devCommand: Command = {
   async run(args) {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
-    const host = createHost({ port: o.port, host: o.host, log, ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }) });
+    const host = createHost({ ...hostServeOptions(o), log });
     logRequests(host.requests, log);
     const load = () => loadDir(o.dir, host.loadOptions());
     const initial = load();

@@ -8,7 +8,7 @@ import { parseWorkers, runPrimary, serveAsWorker } from '../../cluster/index.js'
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { untilSignalled } from '../signals.js';
-import { SERVE_FLAGS, SERVE_HELP, serveOptions, type ServeOptions } from './serve-flags.js';
+import { SERVE_FLAGS, SERVE_HELP, hostServeOptions, serveOptions, type ServeOptions } from './serve-flags.js';
 
 const CLUSTER_HELP = [
   '  --workers N|auto  N worker processes share the port (node:cluster; auto = one per core; default: $HOTPLUG_WORKERS,',
@@ -83,7 +83,7 @@ function workersOf(args: ParsedArgs): number | undefined {
 
 /** Starts the host; on a config error prints every error, stops it and returns exit code 1. */
 async function startHost(o: ServeOptions, log: Logger): Promise<Host | number> {
-  const host = createHost({ dir: o.dir, port: o.port, host: o.host, log, ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }) });
+  const host = createHost({ dir: o.dir, ...hostServeOptions(o), log });
   if (o.logRequests) logRequests(host.requests, log);
   await host.start();
   const errors = host.diagnostics.filter((d) => d.severity === 'error');

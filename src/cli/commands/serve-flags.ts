@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Flags shared by `run` and `dev`. */
-export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', 'shutdown-timeout': 'string', 'log-requests': 'boolean' };
+export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', 'shutdown-timeout': 'string', 'log-requests': 'boolean', 'header-timeout': 'string', 'request-timeout': 'string' };
 
 export const SERVE_HELP = [
   'Options:',
@@ -14,6 +14,10 @@ export const SERVE_HELP = [
   '  --shutdown-timeout D',
   "                    overrides every pipeline's shutdown_timeout (a duration: 20s, 500ms; default: each",
   "                    file's, else 20s); past it, pending batches are nacked (HTTP requests get 503)",
+  '  --header-timeout D time a client has to send request headers (default 10s)',
+  '  --request-timeout D',
+  '                    time a client has to send a whole request, body included (default 60s); past',
+  '                    either, the request gets 408 and its connection is closed',
 ].join('\n');
 
 export interface ServeOptions {
@@ -25,6 +29,9 @@ export interface ServeOptions {
   shutdownTimeoutMs: number | undefined;
   /** --log-requests: a log line per HTTP request. */
   logRequests: boolean;
+  /** --header-timeout / --request-timeout in ms (undefined: the server's defaults). */
+  headersTimeoutMs: number | undefined;
+  requestTimeoutMs: number | undefined;
 }
 
 /** Reads DIR, --port/--host (falling back to PORT/HOST env) and checks the dir exists. */
@@ -39,10 +46,35 @@ export function serveOptions(args: ParsedArgs): ServeOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HotplugError(ErrorCode.Usage, `invalid port '${envPort}' in $PORT`);
   const host = (args.flags['host'] as string | undefined) ?? process.env['HOST'] ?? '127.0.0.1';
   const logLevel = (args.flags['log-level'] as string | undefined) ?? process.env['HOTPLUG_LOG_LEVEL'] ?? 'info';
-  const timeout = args.flags['shutdown-timeout'] as string | undefined;
-  const shutdownTimeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
-  if (timeout !== undefined && shutdownTimeoutMs === undefined) {
-    throw new HotplugError(ErrorCode.Usage, `--shutdown-timeout must be a duration, not '${timeout}'`, { hint: 'write it like 20s, 500ms or 1m30s (units: ns, us, ms, s, m, h)' });
+  return {
+    dir,
+    port,
+    host,
+    logLevel,
+    shutdownTimeoutMs: durationFlag(args, 'shutdown-timeout'),
+    logRequests: args.flags['log-requests'] === true,
+    headersTimeoutMs: durationFlag(args, 'header-timeout'),
+    requestTimeoutMs: durationFlag(args, 'request-timeout'),
+  };
+}
+
+/** The serve options a host takes (timeouts only when given). */
+export function hostServeOptions(o: ServeOptions): { port: number; host: string; shutdownTimeoutMs?: number; headersTimeoutMs?: number; requestTimeoutMs?: number } {
+  return {
+    port: o.port,
+    host: o.host,
+    ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }),
+    ...(o.headersTimeoutMs !== undefined && { headersTimeoutMs: o.headersTimeoutMs }),
+    ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
+  };
+}
+
+function durationFlag(args: ParsedArgs, name: string): number | undefined {
+  const text = args.flags[name] as string | undefined;
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined || (name !== 'shutdown-timeout' && ms <= 0)) {
+    throw new HotplugError(ErrorCode.Usage, `--${name} must be a duration, not '${text}'`, { hint: 'write it like 20s, 500ms or 1m30s (units: ns, us, ms, s, m, h)' });
   }
-  return { dir, port, host, logLevel, shutdownTimeoutMs, logRequests: args.flags['log-requests'] === true };
+  return ms;
 }

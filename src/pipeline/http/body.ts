@@ -15,12 +15,21 @@ export class ClientGoneError extends Error {
   }
 }
 
+/** The read was cut short by the host (an upload still arriving when the grace after shutdown passed). */
+export class BodyCutError extends Error {
+  constructor() {
+    super('shutting down: the request body was still arriving');
+    this.name = 'BodyCutError';
+  }
+}
+
 /**
  * Reads a request body, enforcing `limit` while the bytes stream in (a
  * declared Content-Length over the limit fails before reading anything).
- * Rejects with BodyTooLargeError, ClientGoneError, or the stream's error.
+ * Rejects with BodyTooLargeError, ClientGoneError, BodyCutError (when `cut`
+ * is called), or the stream's error.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, onCut?: (cut: () => void) => void): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise((resolve, reject) => {
@@ -55,6 +64,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       cleanup();
       reject(new ClientGoneError());
     };
+    onCut?.(() => {
+      cleanup();
+      chunks.length = 0;
+      reject(new BodyCutError());
+    });
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

@@ -11,8 +11,19 @@ export function multipartBoundary(contentType: string | undefined): string | und
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-/** Splits a multipart body (RFC 2046). Throws when the body is not well formed. */
-export function parseMultipart(body: Buffer, boundary: string): Part[] {
+export class TooManyPartsError extends Error {
+  constructor(max: number) {
+    super(`the multipart body has more than ${max} parts`);
+    this.name = 'TooManyPartsError';
+  }
+}
+
+/**
+ * Splits a multipart body (RFC 2046); parts are views into `body`, not
+ * copies. Throws when the body is not well formed, or TooManyPartsError past
+ * `maxParts` (each part costs a message, so tiny parts must not be unbounded).
+ */
+export function parseMultipart(body: Buffer, boundary: string, maxParts = Infinity): Part[] {
   const delim = Buffer.from(`--${boundary}`);
   const sep = Buffer.concat([CRLF, delim]);
   const parts: Part[] = [];
@@ -35,6 +46,7 @@ export function parseMultipart(body: Buffer, boundary: string): Part[] {
     }
     const next = body.indexOf(sep, start);
     if (next < 0) throw new Error('multipart body has no closing boundary');
+    if (parts.length >= maxParts) throw new TooManyPartsError(maxParts);
     parts.push({ headers, body: body.subarray(start, next) });
     pos = next + 2;
   }

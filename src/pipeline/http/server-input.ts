@@ -18,10 +18,11 @@ import {
 import type { Counter, Metrics } from '../metrics.js';
 import { pipelineContext } from '../build.js';
 import type { LocalRateLimit } from '../rate-limit.js';
-import { BodyTooLargeError, ClientGoneError, readBody } from './body.js';
+import { BodyCutError, BodyTooLargeError, ClientGoneError, readBody } from './body.js';
+import { skipBody } from './early-answer.js';
 import { type CorsConf, CorsPolicy, corsField, corsProblems } from './cors.js';
 import { Deadlines, type Expiring } from './deadlines.js';
-import { multipartBoundary, parseMultipart } from './multipart.js';
+import { multipartBoundary, parseMultipart, TooManyPartsError } from './multipart.js';
 import { outcomeOf, type RequestOutcome } from './outcome.js';
 import { type SyncResponseConf, ResponseWriter } from './response.js';
 import { checkRoutePath, type PathParams, type Route } from './route.js';
@@ -41,6 +42,16 @@ export interface HttpServerInputConf {
 }
 
 const RESOLVED = Promise.resolve();
+
+/**
+ * Once intake stops (shutdown or reload), bodies still arriving get this long;
+ * then they are cut and answered 503. They were never acknowledged, so
+ * nothing is lost, and a client dribbling its body cannot hold the shutdown.
+ */
+export const UPLOAD_GRACE_MS = 1000;
+
+/** Most parts a multipart request may have (each becomes a message); more is refused with 413. */
+export const MAX_MULTIPART_PARTS = 1000;
 
 /**
  * One HTTP request on its way through a stream: the input batch it became,
@@ -150,8 +161,9 @@ export class HttpServerInput implements Input {
   private watched: AbortSignal | undefined;
   private draining = false;
   private closed = false;
-  /** Requests whose route matched before intake stopped and whose body is still arriving. */
-  private reading = 0;
+  /** Requests whose route matched before intake stopped and whose body is still arriving: how to cut each. */
+  private readonly uploads = new Set<() => void>();
+  private uploadTimer: NodeJS.Timeout | undefined;
   private readonly limit: number;
   private readonly statuses = new Map<number, Counter>();
 
@@ -214,7 +226,7 @@ export class HttpServerInput implements Input {
     if (this.watched !== signal) this.watch(signal);
     const next = this.queue.shift();
     if (next !== undefined) return Promise.resolve(next);
-    if (this.draining && this.reading === 0) return Promise.resolve(null);
+    if (this.draining && this.uploads.size === 0) return Promise.resolve(null);
     return new Promise((resolve) => (this.waiter = resolve));
   }
 
@@ -223,6 +235,7 @@ export class HttpServerInput implements Input {
     this.closed = true;
     for (const pr of this.queue.splice(0)) pr.answer(503, 'shutting down\n');
     this.deadlines.close();
+    clearTimeout(this.uploadTimer);
     return RESOLVED;
   }
 
@@ -232,6 +245,12 @@ export class HttpServerInput implements Input {
     const stop = (): void => {
       this.draining = true;
       this.wakeIfDrained();
+      if (this.uploads.size > 0) {
+        this.uploadTimer = setTimeout(() => {
+          for (const cut of [...this.uploads]) cut();
+        }, UPLOAD_GRACE_MS);
+        this.uploadTimer.unref();
+      }
     };
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
@@ -239,7 +258,7 @@ export class HttpServerInput implements Input {
 
   /** While draining, the reader waits for bodies still arriving; once they are in, it is told the input is done. */
   private wakeIfDrained(): void {
-    if (this.draining && this.reading === 0 && this.queue.length === 0 && this.waiter) {
+    if (this.draining && this.uploads.size === 0 && this.queue.length === 0 && this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
       w(null);
@@ -250,29 +269,34 @@ export class HttpServerInput implements Input {
     // A request routed here before intake stopped is still taken (a reload moves routes first, then
     // drains the old stream): only requests that arrive after that are refused.
     if (this.draining) {
+      skipBody(req, res);
       this.reply(res, 503, 'shutting down\n');
-      req.resume();
       return;
     }
     // Over the limit: refused before the body is read, so it never enters the pipeline (as Connect).
     const wait = this.rateLimit?.access() ?? 0;
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      skipBody(req, res);
       this.reply(res, 429, 'rate limit exceeded\n');
-      req.resume();
       return;
     }
-    this.reading++;
-    readBody(req, this.limit).then(
+    let cut: () => void = () => undefined;
+    readBody(req, this.limit, (c) => this.uploads.add((cut = c))).then(
       (body) => {
-        this.reading--;
+        this.uploads.delete(cut);
         this.accept(req, res, body, params, pathname, query);
         this.wakeIfDrained();
       },
       (err: unknown) => {
-        this.reading--;
+        this.uploads.delete(cut);
         this.wakeIfDrained();
         if (err instanceof ClientGoneError) return;
+        if (err instanceof BodyCutError) {
+          skipBody(req, res);
+          this.reply(res, 503, `${err.message}\n`);
+          return;
+        }
         if (err instanceof BodyTooLargeError) {
           res.setHeader('Connection', 'close');
           this.reply(res, 413, `${err.message}\n`);
@@ -298,8 +322,12 @@ export class HttpServerInput implements Input {
     } else {
       let parts;
       try {
-        parts = parseMultipart(body, boundary);
+        parts = parseMultipart(body, boundary, MAX_MULTIPART_PARTS);
       } catch (err) {
+        if (err instanceof TooManyPartsError) {
+          this.reply(res, 413, `${err.message}\n`);
+          return;
+        }
         this.reply(res, 400, `cannot read the multipart body: ${errorMessage(err)}\n`);
         return;
       }

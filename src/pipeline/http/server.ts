@@ -4,6 +4,7 @@ import type { Logger } from '../../core/index.js';
 import { type RequestSink, watchOutcome } from './outcome.js';
 import type { Route } from './route.js';
 import { RouteTable } from './route-table.js';
+import { skipBody } from './early-answer.js';
 
 export interface HttpServerOptions {
   /** Default 4195; 0 picks a free port. */
@@ -13,7 +14,14 @@ export interface HttpServerOptions {
   log: Logger;
   /** Told about every finished request while it is `watching` (the host's request events). */
   requests?: RequestSink;
+  /** Time a client has to send a request's headers (default 10 s; slowloris). */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, headers and body (default 60 s). Past either, 408 and the connection closes. */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * The one node:http server every stream shares. Streams do not own the
@@ -32,13 +40,25 @@ export class HttpServer {
   private listening: Promise<AddressInfo> | undefined;
 
   constructor(private readonly opts: HttpServerOptions) {
-    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.dispatch(req, res));
+    const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.server = createServer(
+      {
+        keepAliveTimeout: 65_000,
+        requestTimeout,
+        headersTimeout: Math.min(opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout),
+        // node checks those deadlines on this interval (default 30 s, which would let them run over by as much).
+        connectionsCheckingInterval: 1000,
+      },
+      (req, res) => this.dispatch(req, res),
+    );
     this.server.on('connection', (socket: Socket) => {
       this.sockets.set(socket, { busy: 0, last: Date.now() });
       socket.once('close', () => this.sockets.delete(socket));
     });
     this.server.on('clientError', (err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      // A request not received within --header-timeout / --request-timeout is a 408, as node answers it.
+      const status = (err as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       else socket.destroy();
       opts.log.debug({ err: err.message }, 'http client error');
     });
@@ -154,23 +174,23 @@ export class HttpServer {
     const sink = this.opts.requests;
     if (sink !== undefined && sink.watching) watchRequest(sink, req, res, pathname, m?.route);
     if (m === undefined) {
+      skipBody(req, res);
       reply(res, 404, `no route for ${pathname}\n`);
-      req.resume();
       return;
     }
     const { route } = m;
     if (route.cors !== undefined) {
       if (route.cors.isPreflight(req)) {
+        skipBody(req, res);
         route.cors.preflight(req, res);
-        req.resume();
         return;
       }
       route.cors.decorate(req, res);
     }
     if (route.methods.length > 0 && !route.methods.includes(req.method ?? '')) {
       res.setHeader('Allow', route.methods.join(', '));
+      skipBody(req, res);
       reply(res, 405, `method ${req.method ?? ''} not allowed on ${pathname}\n`);
-      req.resume();
       return;
     }
     route.handle(req, res, m.params, pathname, q < 0 ? '' : url.slice(q + 1));
