@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startCli, waitForPing, type CliProcess } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/poll.js';
 
 export type After = { after(fn: () => void | Promise<void>): void };
 
@@ -29,6 +30,8 @@ export async function startServing(t: After, cmd: 'run' | 'dev', dir: string, ar
   t.after(() => cli.stop('SIGKILL').then(() => undefined));
   const base = `http://127.0.0.1:${port}`;
   await waitForPing(base);
+  // dev answers /ping before its watcher is ready; an edit made before that would go unseen.
+  if (cmd === 'dev') await waitFor(() => cli.stdout().includes('watching for changes') || cli.stderr().includes('watching for changes'), { timeoutMs: 30_000, what: 'the dev watcher' });
   return { cli, base, port };
 }
 
