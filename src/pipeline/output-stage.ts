@@ -10,7 +10,7 @@ import { runProcessors } from './process.js';
 export interface OutputStageOptions {
   /** Processors attached to the output (`output: { x: {}, processors: [] }`); they run before batching. */
   processors: Processor[];
-  /** The `batching:` block; when absent, an output's own policy (a plugin's Init answer) applies. */
+  /** The `batching:` block. An output's own policy (a plugin's Init answer) replaces its triggers, as on Connect. */
   batching?: BatchingOptions | undefined;
   /** Compiles a policy's `check` source text (a plugin's Init answer) into a Query. */
   compileCheck?: ((source: string) => unknown) | undefined;
@@ -108,10 +108,12 @@ export class OutputStage implements Output, Drainable, ForceClosable {
     if (max !== this.limiter.size && this.limiter.inUse === 0) this.limiter = new Limiter(max);
     if (this.driver !== undefined) return;
     let batching = this.opts.batching;
-    if (batching === undefined && this.inner.batchPolicy !== undefined) {
-      const p = this.inner.batchPolicy;
+    const p = this.inner.batchPolicy;
+    if (p !== undefined && (p.count || p.byteSize || p.periodMs || p.check)) {
+      // Redpanda Connect always applies a plugin's own policy; the YAML keeps its post-batch processors.
+      if (batching !== undefined) this.opts.log.warn({ plugin: p }, "the output sets its own batch policy (as on Redpanda Connect): batching's count, byte_size, period and check are ignored");
       const check = p.check ? this.opts.compileCheck?.(p.check) : undefined;
-      batching = { count: p.count ?? 0, byteSize: p.byteSize ?? 0, periodMs: p.periodMs ?? 0, check, processors: [] };
+      batching = { count: p.count ?? 0, byteSize: p.byteSize ?? 0, periodMs: p.periodMs ?? 0, check, processors: batching?.processors ?? [] };
     }
     if (batching === undefined) return;
     this.postProcessors = batching.processors;

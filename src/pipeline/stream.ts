@@ -11,7 +11,7 @@ import {
   errorMessage,
   formatDuration,
 } from '../core/index.js';
-import { connectWithRetry, sleep } from './connect.js';
+import { backoffFor, connectWithRetry, sleep } from './connect.js';
 import { settlesWithin } from './deadline.js';
 import { Limiter } from './limiter.js';
 import type { Counter, Histogram, Metrics } from './metrics.js';
@@ -210,7 +210,7 @@ export class Stream {
           this.ready.input = true;
         } else {
           log.warn({ err: errorMessage(err) }, 'input read failed');
-          await sleep(100, signal).catch(() => undefined);
+          await sleep(backoffFor(err, 100), signal).catch(() => undefined);
         }
         continue;
       }

@@ -14,6 +14,8 @@ export interface KindMethods {
   init: MethodDefinition<InitRequest, any>;
   close: MethodDefinition<EmptyRequest, ErrorResponse>;
   onRestarted?: (p: PluginProcess) => Promise<void>;
+  /** How long Close may take when nothing is in flight (outputs; see SupervisorOptions.idleCloseMs). */
+  idleCloseMs?: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export class Generation {
             // A plugin that has been reloaded once is being edited: keep a warm spare for its next save.
             spares: this.id > 1 ? o.spares : undefined,
             ...(this.methods.onRestarted ? { onRestarted: this.methods.onRestarted } : {}),
+            ...(this.methods.idleCloseMs !== undefined ? { idleCloseMs: this.methods.idleCloseMs } : {}),
           }),
         );
       }

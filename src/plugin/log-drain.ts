@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../core/log.js';
 
 /** What we keep of one line; the rest is counted and dropped, never buffered. */
-export const MAX_LINE_BYTES = 64 * 1024;
+// Redpanda Connect reads plugin log lines up to 512 KiB; a plugin that logs that much gets it all here too.
+export const MAX_LINE_BYTES = 512 * 1024;
 const TAIL_LINES = 40;
 const TAIL_LINE_CHARS = 2000;
 

@@ -12,6 +12,8 @@ export interface PluginRuntimeOptions {
   maxMessageBytes?: number;
   /** How long the Close RPC may take; default 5 s. */
   closeTimeoutMs?: number;
+  /** How long an output's Close RPC may take when no Send is in flight (then SIGTERM); default 300 ms. */
+  idleCloseMs?: number;
   /** SIGTERM to SIGKILL; default 3 s. */
   killTimeoutMs?: number;
   /** How long a closing or swapped-out generation waits for in-flight calls and acks; default 30 s. */
@@ -38,6 +40,7 @@ export function resolveOptions(o: PluginRuntimeOptions): ResolvedOptions {
     startTimeoutMs: o.startTimeoutMs ?? 30_000,
     maxMessageBytes: o.maxMessageBytes ?? 64 * MiB,
     closeTimeoutMs: o.closeTimeoutMs ?? 5_000,
+    idleCloseMs: o.idleCloseMs ?? 300,
     killTimeoutMs: o.killTimeoutMs ?? 3_000,
     drainTimeoutMs: o.drainTimeoutMs ?? 30_000,
     restart: { baseMs: 50, maxMs: 5_000, maxFailures: 5, ...o.restart },

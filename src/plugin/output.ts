@@ -21,6 +21,7 @@ export class PluginOutput extends PluginComponent implements Output {
     super('output', manifest, config, {
       init: OutputService.init,
       close: OutputService.close,
+      idleCloseMs: opts.idleCloseMs,
       onRestarted: (p) => connectUntilDone(p, OutputService.connect, () => this.current()),
     }, opts);
   }

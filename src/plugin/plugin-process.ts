@@ -210,8 +210,8 @@ export class PluginProcess {
    * Close RPC (bounded), then SIGTERM to the group, then SIGKILL after a
    * deadline. The socket dir is gone when this resolves. Idempotent.
    */
-  close(closeMethod?: MethodDefinition<EmptyRequest, ErrorResponse>): Promise<void> {
-    this.closing ??= this.doClose(closeMethod);
+  close(closeMethod?: MethodDefinition<EmptyRequest, ErrorResponse>, idleCloseMs?: number): Promise<void> {
+    this.closing ??= this.doClose(closeMethod, idleCloseMs);
     return this.closing;
   }
 
@@ -225,14 +225,21 @@ export class PluginProcess {
     this.killGroup('SIGKILL');
   }
 
-  private async doClose(closeMethod?: MethodDefinition<EmptyRequest, ErrorResponse>): Promise<void> {
+  private async doClose(closeMethod?: MethodDefinition<EmptyRequest, ErrorResponse>, idleCloseMs?: number): Promise<void> {
     const { closeTimeoutMs, killTimeoutMs } = this.opts;
     if (!this.exitInfo && this.ready && closeMethod && this.client) {
+      const deadline = idleCloseMs !== undefined ? Math.min(idleCloseMs, closeTimeoutMs) : closeTimeoutMs;
       try {
-        const res = await this.raceExit(this.unary(closeMethod, {}, closeTimeoutMs));
+        const res = await this.raceExit(this.unary(closeMethod, {}, deadline));
         if (res.error) this.log.warn({ error: res.error.message }, 'plugin reported an error on Close');
       } catch (err) {
-        if (!this.exitInfo) this.log.debug({ err }, 'Close RPC failed; terminating');
+        if (this.exitInfo) {
+          // gone already
+        } else if (idleCloseMs !== undefined) {
+          this.log.debug({ afterMs: deadline }, 'idle output did not answer Close; terminating it (nothing was in flight)');
+        } else {
+          this.log.debug({ err }, 'Close RPC failed; terminating');
+        }
       }
     }
     this.child.stdin?.end();

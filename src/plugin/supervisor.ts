@@ -36,6 +36,12 @@ export interface SupervisorOptions extends ProcessOptions {
   spares?: SparePool | undefined;
   /** Runs after Init on every restart (inputs and outputs Connect here). */
   onRestarted?: (p: PluginProcess) => Promise<void>;
+  /**
+   * When set, the Close RPC of a process with nothing in flight gets only this long before the
+   * process is terminated. For outputs: every Send was answered, so nothing is lost, and the official
+   * SDKs' outputs never answer Close (which would cost the full closeTimeoutMs on every stop).
+   */
+  idleCloseMs?: number;
 }
 
 export interface InstanceHealth {
@@ -200,7 +206,8 @@ export class Supervisor {
     this.wake?.();
     if (this.holds > 0 && !this.forced) await this.drain.wait(this.opts.drainTimeoutMs);
     await this.starting?.catch(() => {});
-    await this.proc?.close(this.forced ? undefined : this.opts.close);
+    const idle = this.holds === 0 ? this.opts.idleCloseMs : undefined;
+    await this.proc?.close(this.forced ? undefined : this.opts.close, idle);
     this.setState('stopped');
   }
 

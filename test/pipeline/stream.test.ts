@@ -152,7 +152,7 @@ test('broker output round_robin alternates; fan_out_sequential writes in order',
   assert.equal(e.sinks.get('r2')!.batches.length, 2);
 });
 
-test('an output\'s own batch policy (a plugin\'s Init answer) applies unless the YAML sets batching', async () => {
+test('an output\'s own batch policy (a plugin\'s Init answer) always applies, as on Connect', async () => {
   const written: string[][] = [];
   const own: import('../../src/core/index.js').OutputDef = {
     spec: { name: 'test_own_policy', kind: 'output', fields: [] },
@@ -177,5 +177,5 @@ test('an output\'s own batch policy (a plugin\'s Init answer) applies unless the
     return written.map((b) => b.length);
   };
   assert.deepEqual(await run(comp('output', 'test_own_policy')), [3, 1], "the output's count of 3, then the rest at shutdown");
-  assert.deepEqual(await run(comp('output', 'test_own_policy', { batching: { count: 2 } })), [2, 2], 'the YAML wins');
+  assert.deepEqual(await run(comp('output', 'test_own_policy', { batching: { count: 2 } })), [3, 1], "the output's own policy wins over the YAML's count");
 });

@@ -43,3 +43,18 @@ test('a line longer than the cap is cut and counted, and the next line is intact
   assert.equal(cut?.['truncatedBytes'], MAX_LINE_BYTES * 2 + 5);
   assert.equal(next?.['msg'], 'next');
 });
+
+test("a line up to Connect's 512 KiB arrives whole (a JSON line keeps its fields); longer ones are cut at 512 KiB", async () => {
+  const { log, lines } = captureLogger();
+  const s = new PassThrough();
+  drainLines(s, log, 'stderr');
+  const big = 'z'.repeat(400 * 1024);
+  s.write(`${JSON.stringify({ level: 'warn', msg: big, n: 1 })}\n`);
+  s.end(`${'q'.repeat(600 * 1024)}\n`);
+  await until('both lines', () => lines().length === 2);
+  const [whole, cut] = lines();
+  assert.equal((whole?.['msg'] as string).length, big.length);
+  assert.deepEqual([whole?.['level'], whole?.['n'], whole?.['truncatedBytes']], [40, 1, undefined]);
+  assert.equal((cut?.['msg'] as string).length, 512 * 1024);
+  assert.equal(cut?.['truncatedBytes'], 600 * 1024 - 512 * 1024);
+});
