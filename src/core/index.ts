@@ -4,6 +4,7 @@ export * from './message.js';
 export * from './errors.js';
 export * from './duration.js';
 export * from './log.js';
+export * from './redact.js';
 export * from './input.js';
 export * from './processor.js';
 export * from './output.js';

@@ -1,4 +1,5 @@
 import { pino, destination, stdTimeFunctions, type Logger, type LoggerOptions } from 'pino';
+import { redactLogArgs } from './redact.js';
 
 export type { Logger };
 
@@ -16,7 +17,17 @@ export interface LogOptions {
  */
 export function createLogger(opts: LogOptions = {}): Logger {
   const level = opts.level ?? process.env['HOTPLUG_LOG_LEVEL'] ?? 'info';
-  const base: LoggerOptions = { level, base: undefined, timestamp: stdTimeFunctions.isoTime };
+  const base: LoggerOptions = {
+    level,
+    base: undefined,
+    timestamp: stdTimeFunctions.isoTime,
+    // Downstream URLs in log lines lose their credentials and query values.
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, redactLogArgs(args) as Parameters<typeof method>);
+      },
+    },
+  };
   if (opts.pretty) {
     return pino({
       ...base,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { publicReason } from '../core/index.js';
 import { skipBody, type Route } from '../pipeline/index.js';
 import type { Host } from './host.js';
 
@@ -37,6 +38,8 @@ export function hostRoutes(host: Host): Route[] {
  */
 export function readiness(host: Host): { ready: boolean; failed: string | undefined; body: Record<string, unknown> } {
   const streams = host.health();
+  // In production, reasons without internals (stderr tails, socket paths, pids); dev and --ready-details show them.
+  if (!host.readyDetails) for (const h of Object.values(streams)) if (h.error !== undefined) h.error = publicReason(h.error);
   const notReady: Record<string, unknown> = {};
   for (const [id, h] of Object.entries(streams)) {
     if (!h.input || !h.output) notReady[id] = h;
@@ -45,7 +48,10 @@ export function readiness(host: Host): { ready: boolean; failed: string | undefi
   const plugins = host
     .pluginHealth()
     .filter((p) => p.state !== 'ready' && p.state !== 'draining')
-    .map((p) => ({ name: p.name, kind: p.kind, state: p.state, ...(p.instances[0]?.lastError ? { error: p.instances[0].lastError } : {}) }));
+    .map((p) => {
+      const error = p.instances[0]?.lastError;
+      return { name: p.name, kind: p.kind, state: p.state, ...(error ? { error: host.readyDetails ? error : publicReason(error) } : {}) };
+    });
   const down = plugins.find((p) => p.state === 'failed' || p.state === 'crashed');
   const failed = down === undefined ? undefined : `plugin ${down.name} ${down.state}${down.error ? `: ${down.error}` : ''}`;
   const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && plugins.length === 0;

@@ -52,6 +52,8 @@ export interface HostOptions {
   startTimeoutMs?: number;
   /** Overrides every stream's `shutdown_timeout` (`--shutdown-timeout`); default: each file's, else 20 s. */
   shutdownTimeoutMs?: number;
+  /** /ready shows errors in full (stderr tails, socket paths, pids): dev, or `run --ready-details`. Default: reasons only. */
+  readyDetails?: boolean;
   /** Time a client has to send request headers (`--header-timeout`, default 10 s). */
   headersTimeoutMs?: number;
   /** Time a client has to send a whole request, body included (`--request-timeout`, default 60 s). */
@@ -109,6 +111,10 @@ export class Host {
   private pluginComponents: PluginComponents | undefined;
   /** Specs of the components that are not plugins (what src/config checks pipelines against, with the manifests). */
   readonly builtinSpecs: readonly ComponentSpec[];
+  /** Whether /ready shows errors in full (see HostOptions.readyDetails). */
+  get readyDetails(): boolean {
+    return this.opts.readyDetails === true;
+  }
   /** Problems found when loading `dir` (errors and warnings), for `run` to print. */
   diagnostics: Diagnostic[] = [];
   /** Plugin manifests loaded from `dir`. */

@@ -31,7 +31,7 @@ export const devCommand: Command = {
   async run(args) {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
-    const host = createHost({ ...hostServeOptions(o), log });
+    const host = createHost({ ...hostServeOptions(o), readyDetails: true, log });
     logRequests(host.requests, log);
     const load = () => loadDir(o.dir, host.loadOptions());
     const initial = load();

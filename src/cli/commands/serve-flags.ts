@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Flags shared by `run` and `dev`. */
-export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', 'shutdown-timeout': 'string', 'log-requests': 'boolean', 'header-timeout': 'string', 'request-timeout': 'string' };
+export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', 'shutdown-timeout': 'string', 'log-requests': 'boolean', 'header-timeout': 'string', 'request-timeout': 'string', 'ready-details': 'boolean' };
 
 export const SERVE_HELP = [
   'Options:',
@@ -18,6 +18,8 @@ export const SERVE_HELP = [
   '  --request-timeout D',
   '                    time a client has to send a whole request, body included (default 60s); past',
   '                    either, the request gets 408 and its connection is closed',
+  '  --ready-details    /ready shows errors in full (plugin stderr tails, socket paths, pids); by default',
+  '                    `run` shows states and reasons only (dev always shows details)',
 ].join('\n');
 
 export interface ServeOptions {
@@ -32,6 +34,8 @@ export interface ServeOptions {
   /** --header-timeout / --request-timeout in ms (undefined: the server's defaults). */
   headersTimeoutMs: number | undefined;
   requestTimeoutMs: number | undefined;
+  /** --ready-details: internals in /ready's errors. */
+  readyDetails: boolean;
 }
 
 /** Reads DIR, --port/--host (falling back to PORT/HOST env) and checks the dir exists. */
@@ -55,14 +59,16 @@ export function serveOptions(args: ParsedArgs): ServeOptions {
     logRequests: args.flags['log-requests'] === true,
     headersTimeoutMs: durationFlag(args, 'header-timeout'),
     requestTimeoutMs: durationFlag(args, 'request-timeout'),
+    readyDetails: args.flags['ready-details'] === true,
   };
 }
 
 /** The serve options a host takes (timeouts only when given). */
-export function hostServeOptions(o: ServeOptions): { port: number; host: string; shutdownTimeoutMs?: number; headersTimeoutMs?: number; requestTimeoutMs?: number } {
+export function hostServeOptions(o: ServeOptions): { port: number; host: string; readyDetails: boolean; shutdownTimeoutMs?: number; headersTimeoutMs?: number; requestTimeoutMs?: number } {
   return {
     port: o.port,
     host: o.host,
+    readyDetails: o.readyDetails,
     ...(o.shutdownTimeoutMs !== undefined && { shutdownTimeoutMs: o.shutdownTimeoutMs }),
     ...(o.headersTimeoutMs !== undefined && { headersTimeoutMs: o.headersTimeoutMs }),
     ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),

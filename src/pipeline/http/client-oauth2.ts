@@ -1,5 +1,5 @@
 import { type Dispatcher, request } from 'undici';
-import type { FieldSpec, SpecProblem } from '../../core/index.js';
+import { redactUrl, type FieldSpec, type SpecProblem } from '../../core/index.js';
 
 /** `oauth2:` as Redpanda Connect writes it (the client-credentials grant). */
 export interface OAuth2Conf {
@@ -36,7 +36,7 @@ export function oauth2Problems(conf: OAuth2Conf | undefined, basicAuth: boolean)
     const u = new URL(conf.token_url);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(u.protocol);
   } catch {
-    return [{ severity: 'error', path: 'oauth2.token_url', message: `oauth2.token_url is not an http(s) URL: ${conf.token_url}`, hint: 'write an absolute URL, e.g. https://auth.example.com/oauth/token' }];
+    return [{ severity: 'error', path: 'oauth2.token_url', message: `oauth2.token_url is not an http(s) URL: ${redactUrl(conf.token_url)}`, hint: 'write an absolute URL, e.g. https://auth.example.com/oauth/token' }];
   }
   return [];
 }
@@ -106,15 +106,15 @@ export class OAuth2Tokens {
     });
     const text = await readLimited(res.body);
     if (res.statusCode < 200 || res.statusCode > 299) {
-      throw new Error(`oauth2 token request to ${url} answered ${res.statusCode}${text ? `: ${text.slice(0, 200).trim()}` : ''}`);
+      throw new Error(`oauth2 token request to ${redactUrl(url)} answered ${res.statusCode}${text ? `: ${text.slice(0, 200).trim()}` : ''}`);
     }
     let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
-      throw new Error(`oauth2 token response from ${url} is not JSON`);
+      throw new Error(`oauth2 token response from ${redactUrl(url)} is not JSON`);
     }
-    if (typeof body.access_token !== 'string' || body.access_token === '') throw new Error(`oauth2 token response from ${url} has no access_token`);
+    if (typeof body.access_token !== 'string' || body.access_token === '') throw new Error(`oauth2 token response from ${redactUrl(url)} has no access_token`);
     const type = typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer' ? body.token_type : 'Bearer';
     const expiresIn = Number(body.expires_in);
     const refreshAt = Number.isFinite(expiresIn) && expiresIn > 0 ? started + expiresIn * 1000 - EARLY_MS : Infinity;

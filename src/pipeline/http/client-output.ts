@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
-import { type Batch, type Logger, type Message, type Output, type OutputDef, type SpecProblem, ErrorCode, HotplugError } from '../../core/index.js';
+import { type Batch, type Logger, type Message, type Output, type OutputDef, type SpecProblem, ErrorCode, HotplugError, redactUrl, redactUrls } from '../../core/index.js';
 import { batchingField, batchingProblems } from '../batching-spec.js';
 import { pipelineContext } from '../build.js';
 import { sleep } from '../connect.js';
@@ -155,7 +155,7 @@ export class HttpClientOutput implements Output {
         }
         const verdict = this.classify(res.statusCode);
         if (verdict === 'ok') return { status: res.statusCode, headers: res.headers, body: data };
-        lastErr = `${this.verb} ${url} answered ${res.statusCode}${data.length > 0 ? `: ${data.toString('utf8', 0, Math.min(200, data.length)).trim()}` : ''}`;
+        lastErr = `${this.verb} ${redactUrl(url)} answered ${res.statusCode}${data.length > 0 ? `: ${data.toString('utf8', 0, Math.min(200, data.length)).trim()}` : ''}`;
         if (verdict === 'drop') throw new DropError(lastErr);
         if (verdict === 'backoff') {
           wait = backoff;
@@ -163,8 +163,8 @@ export class HttpClientOutput implements Output {
         }
       } catch (err) {
         if (err instanceof DropError) throw err;
-        if (this.abort.signal.aborted) throw new Error(`${this.verb} ${url} abandoned: output closing`);
-        lastErr = `${this.verb} ${url} failed: ${describeFailure(err, url.startsWith('https:'), this.clientCerts)}`;
+        if (this.abort.signal.aborted) throw new Error(`${this.verb} ${redactUrl(url)} abandoned: output closing`);
+        lastErr = `${this.verb} ${redactUrl(url)} failed: ${redactUrls(describeFailure(err, url.startsWith('https:'), this.clientCerts))}`;
       }
       if (attempt < retries) {
         this.log.debug({ attempt: attempt + 1, retries, err: lastErr, waitMs: wait }, 'http_client retrying');

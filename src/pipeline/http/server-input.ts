@@ -13,6 +13,7 @@ import {
   Message,
   MessageFailedError,
   errorMessage,
+  publicReason,
   throwLocation,
 } from '../../core/index.js';
 import type { Counter, Metrics } from '../metrics.js';
@@ -102,7 +103,8 @@ class PendingRequest implements ReadResult, Origin, Expiring {
     if (outcome !== undefined && this.generation !== undefined) outcome.generation = this.generation;
     if (err !== undefined) {
       if (outcome !== undefined) describeFailure(outcome, err);
-      this.input.reply(res, nackStatus(err), `${err.message}\n`);
+      // The caller gets the reason, not internals: no URL credentials, stderr tails, socket paths or pids (the log has them).
+      this.input.reply(res, nackStatus(err), `${publicReason(err.message)}\n`);
       return;
     }
     if (res.destroyed) return;
