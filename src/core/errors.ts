@@ -119,13 +119,10 @@ export function failureStatus(code: ErrorCode): number {
   }
 }
 
-/** The Failure a rejection stands for (a plugin's errors carry their code, stack, component and generation). */
+/** The Failure a rejection stands for (its status from its code; 500 for anything else). */
 export function failureOf(err: unknown): Failure {
   if (err instanceof MessageFailedError) return err.failure;
-  if (err instanceof HotplugError) {
-    const d = err as HotplugError & { pluginStack?: string; component?: string; generation?: number };
-    return { text: err.message, status: failureStatus(err.code), code: err.code, stack: d.pluginStack, component: d.component, generation: d.generation };
-  }
+  if (err instanceof HotplugError) return { text: err.message, status: failureStatus(err.code), code: err.code };
   return { text: errorMessage(err), status: 500, code: ErrorCode.Processing };
 }
 

@@ -44,18 +44,33 @@ export function readiness(host: Host): { ready: boolean; failed: string | undefi
   for (const [id, h] of Object.entries(streams)) {
     if (!h.input || !h.output) notReady[id] = h;
   }
-  // A plugin still starting (or restarting, or given up) cannot serve yet.
-  const plugins = host
-    .pluginHealth()
+  // A plugin still starting (or restarting, or failing to start) cannot serve yet; its last error says why.
+  const health = host.pluginHealth();
+  const plugins = health
     .filter((p) => p.state !== 'ready' && p.state !== 'draining')
     .map((p) => {
       const error = p.instances[0]?.lastError;
       return { name: p.name, kind: p.kind, state: p.state, ...(error ? { error: host.readyDetails ? error : publicReason(error) } : {}) };
     });
+  // Serving, but it crashed or hung before: how often, and the last reason.
+  const recovered = health
+    .filter((p) => p.state === 'ready' && p.instances.some((i) => i.restarts > 0))
+    .map((p) => {
+      const lastError = p.instances.find((i) => i.lastError !== undefined)?.lastError;
+      return {
+        name: p.name,
+        state: p.state,
+        restarts: p.instances.reduce((n, i) => n + i.restarts, 0),
+        deadlineMisses: p.instances.reduce((n, i) => n + i.deadlineMisses, 0),
+        ...(lastError !== undefined && { lastError: host.readyDetails ? lastError : publicReason(lastError) }),
+      };
+    });
   const down = plugins.find((p) => p.state === 'failed' || p.state === 'crashed');
   const failed = down === undefined ? undefined : `plugin ${down.name} ${down.state}${down.error ? `: ${down.error}` : ''}`;
   const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && plugins.length === 0;
-  const body = ready ? { ready, streams } : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}) };
+  const body = ready
+    ? { ready, streams, ...(recovered.length > 0 && { plugins: recovered }) }
+    : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}) };
   return { ready, failed, body };
 }
 

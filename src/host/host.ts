@@ -182,14 +182,21 @@ export class Host {
       const runtime = this.runtime;
       this.metrics.collect(() => {
         const restarts = new Map<string, number>();
-        const failed = new Map<string, number>();
+        const misses = new Map<string, number>();
+        const down = new Map<string, number>();
+        const add = (m: Map<string, number>, k: string, v: number): void => void m.set(k, (m.get(k) ?? 0) + v);
         for (const c of runtime.health()) {
-          restarts.set(c.name, (restarts.get(c.name) ?? 0) + c.instances.reduce((n, i) => n + i.restarts, 0));
-          failed.set(c.name, (failed.get(c.name) ?? 0) + (c.state === 'failed' ? 1 : 0));
+          for (const i of c.instances) {
+            add(restarts, c.name, i.restarts);
+            add(misses, c.name, i.deadlineMisses);
+          }
+          add(down, c.name, c.state === 'ready' || c.state === 'draining' || c.state === 'stopped' ? 0 : 1);
         }
+        const values = (m: Map<string, number>) => [...m].map(([plugin, value]) => ({ labels: { plugin }, value }));
         return [
-          { name: 'hotplug_plugin_restarts_total', help: 'Plugin process restarts after a crash.', type: 'counter', values: [...restarts].map(([plugin, v]) => ({ labels: { plugin }, value: v })) },
-          { name: 'hotplug_plugin_failed', help: 'Plugin components that gave up restarting.', type: 'gauge', values: [...failed].map(([plugin, v]) => ({ labels: { plugin }, value: v })) },
+          { name: 'hotplug_plugin_restarts_total', help: 'Plugin process restarts after a crash or a missed deadline.', type: 'counter', values: values(restarts) },
+          { name: 'hotplug_plugin_deadline_misses_total', help: 'Plugin calls that ran past their deadline (each killed and replaced the process).', type: 'counter', values: values(misses) },
+          { name: 'hotplug_plugin_failed', help: 'Plugin components not serving (starting, restarting after a crash, or a start failed and is being retried).', type: 'gauge', values: values(down) },
         ];
       });
     }

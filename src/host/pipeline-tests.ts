@@ -25,7 +25,7 @@ export interface PipelineTestOptions {
  */
 export async function runPipelineTests(target: Required<TestTarget>, opts: PipelineTestOptions): Promise<CaseResult[]> {
   const tf = await loadTestFile(target.file, target.file === target.target ? 'inline' : 'pipeline');
-  const host = createHost({ log: opts.log, plugins: { restart: { maxFailures: 1 }, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}) } });
+  const host = createHost({ log: opts.log, plugins: { initRetryMs: 0, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}) } });
   // Built once per target and shared by the cases that name it (as plugin tests share their plugin
   // process): a case costs a batch, not a plugin start. Stateful processors see earlier cases' batches.
   const built = new Map<string, BuiltProcessors>();

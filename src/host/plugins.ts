@@ -1,7 +1,7 @@
 import { type ComponentDef, type Input, type Logger, type Output, type PluginManifest, type Processor, type Value, errorMessage } from '../core/index.js';
 import { pluginSpec } from '../config/index.js';
 import type { PluginRuntime } from '../plugin/index.js';
-import type { Registry } from '../pipeline/index.js';
+import { type Registry, pipelineContext } from '../pipeline/index.js';
 
 interface Swappable {
   swap(manifest: PluginManifest): Promise<void>;
@@ -45,8 +45,10 @@ export class PluginComponents {
       case 'processor': {
         const def: ComponentDef<Processor> = {
           spec,
-          build: (conf) => {
-            const p = track(this.runtime.processor(this.manifests.get(name) ?? manifest, config(conf)));
+          build: (conf, ctx) => {
+            // Calls answer within the route's timeout (504 before the client's 408), when the stream has a route.
+            const routeTimeoutMs = 'routeTimeoutMs' in ctx ? pipelineContext(ctx).routeTimeoutMs : undefined;
+            const p = track(this.runtime.processor(this.manifests.get(name) ?? manifest, config(conf), { routeTimeoutMs }));
             // Start the process now, not on the first request (Init errors show up in the log at once).
             p.start().catch((err: unknown) => this.log.error({ plugin: name, err: errorMessage(err) }, 'plugin failed to start'));
             return p;

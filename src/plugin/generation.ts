@@ -66,6 +66,8 @@ export class Generation {
             name: this.manifest.name, launch, log: n > 1 ? this.log.child({ instance: i }) : this.log,
             maxMessageBytes: o.maxMessageBytes, startTimeoutMs: o.startTimeoutMs, closeTimeoutMs: o.closeTimeoutMs,
             killTimeoutMs: o.killTimeoutMs, drainTimeoutMs: o.drainTimeoutMs, restart: o.restart,
+            // A reload is watched by someone: its Init error is reported at once, not retried.
+            initRetryMs: this.id > 1 ? 0 : o.initRetryMs,
             init: this.methods.init, close: this.methods.close, config: this.config,
             // A plugin that has been reloaded once is being edited: keep a warm spare for its next save.
             spares: this.id > 1 ? o.spares : undefined,

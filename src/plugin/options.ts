@@ -18,7 +18,12 @@ export interface PluginRuntimeOptions {
   killTimeoutMs?: number;
   /** How long a closing or swapped-out generation waits for in-flight calls and acks; default 30 s. */
   drainTimeoutMs?: number;
+  /** Restart backoff after a crash or a failed start (50 ms doubling, capped at 30 s); restarts never stop. */
   restart?: Partial<RestartPolicy>;
+  /** How long a first start retries an Init that answered with an error (as Connect retries a constructor); default 30 s. Reloads do not retry. */
+  initRetryMs?: number;
+  /** The default deadline of a plugin call when neither the manifest nor the stream's route sets one; default 30 s. */
+  callDeadlineMs?: number;
   /** ProcessBatch calls in flight per process for per-message plugins (the rest coalesce); default 2. */
   coalesceInFlight?: number;
   /** Keep a warm spare process for each plugin that has been reloaded (see warm/spare-pool.ts); default true, unless HOTPLUG_WARM_SPARES=0. */
@@ -43,7 +48,9 @@ export function resolveOptions(o: PluginRuntimeOptions): ResolvedOptions {
     idleCloseMs: o.idleCloseMs ?? 300,
     killTimeoutMs: o.killTimeoutMs ?? 3_000,
     drainTimeoutMs: o.drainTimeoutMs ?? 30_000,
-    restart: { baseMs: 50, maxMs: 5_000, maxFailures: 5, ...o.restart },
+    restart: { baseMs: 50, maxMs: 30_000, ...o.restart },
+    initRetryMs: o.initRetryMs ?? 30_000,
+    callDeadlineMs: o.callDeadlineMs ?? 30_000,
     coalesceInFlight: o.coalesceInFlight ?? 2,
     warmSpares: o.warmSpares ?? process.env['HOTPLUG_WARM_SPARES'] !== '0',
   };

@@ -18,6 +18,14 @@ export interface ProcessOptions {
   startTimeoutMs: number;
   closeTimeoutMs: number;
   killTimeoutMs: number;
+  /**
+   * How long an Init that answers with an error is retried (backoff 100 ms
+   * ×1.5 up to 5 s, as Redpanda Connect retries a constructor) before the
+   * start fails; 0: not retried.
+   */
+  initRetryMs?: number | undefined;
+  /** Told about each Init error that is going to be retried (for health and /ready). */
+  onInitError?: ((err: HotplugError) => void) | undefined;
   /** A warm spare started for this launch (see warm/spare-pool.ts): it becomes this process instead of a fresh spawn. */
   spare?: Spare | undefined;
 }
@@ -123,9 +131,11 @@ export class PluginProcess {
    * deadline passes, PluginInit when the plugin rejects its config.
    */
   async start<R extends ErrorResponse>(init: MethodDefinition<InitRequest, R>, req: InitRequest): Promise<R> {
-    const deadline = Date.now() + this.opts.startTimeoutMs;
+    let deadline = Date.now() + this.opts.startTimeoutMs;
     let socketSeen = false;
     let delay = 5;
+    let initRetryUntil: number | undefined;
+    let initDelay = INIT_RETRY_FIRST_MS;
     for (;;) {
       if (this.exitInfo) throw this.exitedDuringStart(this.exitInfo);
       const left = deadline - Date.now();
@@ -142,9 +152,17 @@ export class PluginProcess {
         try {
           const res = await this.raceExit(this.unary(init, req, left));
           if (res.error) {
-            throw new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} rejected its config: ${res.error.message}`, {
+            const err = new HotplugError(ErrorCode.PluginInit, `plugin ${this.name} rejected its config: ${res.error.message}`, {
               hint: 'check the component config against the fields in the plugin manifest',
             });
+            initRetryUntil ??= Date.now() + (this.opts.initRetryMs ?? 0);
+            if (Date.now() + initDelay > initRetryUntil) throw err;
+            this.log.warn({ err: err.message, retryInMs: Math.round(initDelay) }, 'plugin Init failed; retrying');
+            this.opts.onInitError?.(err);
+            await this.raceExit(sleep(initDelay));
+            initDelay = Math.min(initDelay * 1.5, INIT_RETRY_MAX_MS);
+            deadline = Math.max(deadline, Date.now() + this.opts.startTimeoutMs);
+            continue;
           }
           this.ready = true;
           return res;
@@ -300,6 +318,10 @@ export class PluginProcess {
     }
   }
 }
+
+/** Init retries: Redpanda Connect's constructor backoff (100 ms ×1.5, at most 5 s apart). */
+const INIT_RETRY_FIRST_MS = 100;
+const INIT_RETRY_MAX_MS = 5_000;
 
 /** Not unref'd: a start in progress is real work, not housekeeping. */
 function sleep(ms: number): Promise<void> {

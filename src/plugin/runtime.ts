@@ -6,13 +6,13 @@ import { PluginInput } from './input.js';
 import { resolveOptions, type PluginRuntimeOptions } from './options.js';
 import { PluginOutput } from './output.js';
 import { liveProcesses } from './plugin-process.js';
-import { PluginProcessor } from './processor.js';
+import { PluginProcessor, type ProcessorUse } from './processor.js';
 import { cleanStaleSocketDirs } from './socket-dir.js';
 import { createSparePool } from './warm/spare-pool.js';
 
 export interface PluginRuntime {
   /** A processor backed by the plugin; its process starts on the first batch (or `start()`). */
-  processor(manifest: PluginManifest, config: Value): PluginProcessor;
+  processor(manifest: PluginManifest, config: Value, use?: ProcessorUse): PluginProcessor;
   /** An input backed by the plugin; its process starts on `connect()`. */
   input(manifest: PluginManifest, config: Value): PluginInput;
   /** An output backed by the plugin; its process starts on `connect()`. */
@@ -54,7 +54,7 @@ export function createPluginRuntime(options: PluginRuntimeOptions): PluginRuntim
   };
 
   return {
-    processor: (manifest, config) => add(new PluginProcessor(manifest, config, opts)),
+    processor: (manifest, config, use) => add(new PluginProcessor(manifest, config, opts, use)),
     input: (manifest, config) => add(new PluginInput(manifest, config, opts)),
     output: (manifest, config) => add(new PluginOutput(manifest, config, opts)),
     health: () => [...components].map((c) => c.health()),

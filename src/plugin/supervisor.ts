@@ -4,25 +4,36 @@ import type { Logger } from '../core/log.js';
 import type { EmptyRequest, ErrorResponse, InitRequest } from '../wire/index.js';
 import { PluginProcess, type ProcessOptions } from './plugin-process.js';
 import { Drain } from './drain.js';
-import { PluginCrashedError } from './process-errors.js';
+import { CallLane } from './call-lane.js';
+import { PluginCrashedError, PluginDeadlineError, unavailable } from './process-errors.js';
 import type { SparePool } from './warm/spare-pool.js';
 
 /**
  * - stopped:  not running (before the first start, and after close)
- * - starting: spawning and waiting for Init
+ * - starting: spawning and waiting for Init (calls wait, up to their deadline)
  * - ready:    serving calls
- * - crashed:  the process died; a restart is scheduled (calls wait for it)
+ * - crashed:  the process died; a restart is scheduled (calls wait, up to their deadline)
  * - draining: closing; in-flight calls finish, new ones are refused
- * - failed:   could not start, or crashed too often in a row; calls fail fast
+ * - failed:   the last start failed; calls fail fast (503) while the next
+ *             attempt waits its backoff. Never for good: restarts go on.
  */
 export type PluginState = 'starting' | 'ready' | 'draining' | 'stopped' | 'crashed' | 'failed';
 
 export interface RestartPolicy {
-  /** First restart delay; doubles per consecutive failure. */
+  /** First restart delay; doubles per consecutive failure (crashes and failed starts). */
   baseMs: number;
+  /** The cap of that delay. Restarts never stop while the host runs. */
   maxMs: number;
-  /** Consecutive failures (crashes or failed restarts) after which the plugin is reported failed. */
-  maxFailures: number;
+}
+
+/** Options of one call through `Supervisor.run`. */
+export interface RunOptions {
+  /** How long the call may take from now, waiting for a ready process included. */
+  deadlineMs?: number;
+  /** Alone on the process: waits for the calls in flight, and later calls wait for it. */
+  exclusive?: boolean;
+  /** On a crash, throw the PluginCrashedError instead of running the call again on the restarted process. */
+  noRetry?: boolean;
 }
 
 export interface SupervisorOptions extends ProcessOptions {
@@ -52,6 +63,8 @@ export interface InstanceHealth {
   consecutiveFailures: number;
   inFlight: number;
   lastError: string | undefined;
+  /** Calls that ran past their deadline (each killed the process). */
+  deadlineMisses: number;
 }
 
 /**
@@ -68,13 +81,18 @@ export class Supervisor {
   private initRes: ErrorResponse | undefined;
   private failures = 0;
   private restarts = 0;
+  private deadlineMisses = 0;
+  private deadlineKill: Error | undefined;
+  private restarting: Promise<void> | undefined;
   private lastError: Error | undefined;
   private holds = 0;
   private readonly drain = new Drain();
   private closing: Promise<void> | undefined;
   private forced = false;
   private wake: (() => void) | undefined;
-  private failedAt = 0;
+  private readonly lane = new CallLane();
+  /** Resolved (and replaced) on every state change, for calls waiting for a ready process. */
+  private changed = deferred();
 
   constructor(opts: SupervisorOptions) {
     this.opts = opts;
@@ -87,9 +105,11 @@ export class Supervisor {
 
   private setState(next: PluginState): void {
     if (next === this.current) return;
-    if (next === 'failed') this.failedAt = Date.now();
     this.log.debug({ from: this.current, to: next }, 'plugin state');
     this.current = next;
+    const changed = this.changed;
+    this.changed = deferred();
+    changed.resolve();
   }
 
   /** The Init response of the running process. */
@@ -101,26 +121,33 @@ export class Supervisor {
     return this.proc;
   }
 
-  /** Starts the process if it is not running; from `failed`, tries again. Rejects with the start error. */
+  /**
+   * Starts the process if it is not running. Rejects with the start error;
+   * after a failed start, the next attempts go on by themselves with backoff
+   * (a plugin is never given up on while the host runs), and start() rejects
+   * at once with the last error until one succeeds.
+   */
   start(): Promise<void> {
     if (this.closing) return Promise.reject(shuttingDown(this.opts.name));
     if (this.current === 'ready') return Promise.resolve();
     if (this.starting) return this.starting;
-    // A plugin that just failed to start is not respawned for every call that comes along.
-    if (this.current === 'failed' && this.lastError && Date.now() - this.failedAt < this.opts.restart.maxMs) {
-      return Promise.reject(this.lastError);
-    }
-    this.failures = 0;
+    if (this.current !== 'stopped') return Promise.reject(this.lastError ?? unavailable(this.opts.name, this.current, undefined));
     this.setState('starting');
     const p = this.spawnAndInit().then(
       () => {
         this.starting = undefined;
+        this.failures = 0;
         this.setState('ready');
       },
       (err: unknown) => {
         this.starting = undefined;
         this.lastError = err as Error;
-        if (!this.closing) this.setState('failed');
+        if (!this.closing) {
+          this.failures++;
+          this.log.error({ err: errorMessage(err), failures: this.failures, retryInMs: this.backoffMs() }, 'plugin failed to start; retrying');
+          this.setState('failed');
+          this.restarting = this.restartLoop();
+        }
         throw err;
       },
     );
@@ -129,30 +156,67 @@ export class Supervisor {
   }
 
   /**
-   * Runs `fn` against a ready process. If the process dies during the call,
-   * `fn` runs again on the restarted one: a crash never loses a call; only a
-   * plugin that keeps failing (state `failed`) makes it reject.
+   * Runs `fn` against a ready process, waiting for one up to `deadlineMs`
+   * (then: PluginUnavailable, with the last error). A call still running at
+   * its deadline fails with PluginDeadlineError and the process is killed
+   * (and restarted): a hung plugin is replaced. If the process dies during
+   * the call, `fn` runs again on the restarted one (unless `noRetry`: the
+   * caller isolates what crashed it).
    */
-  async run<T>(fn: (p: PluginProcess) => Promise<T>): Promise<T> {
+  async run<T>(fn: (p: PluginProcess) => Promise<T>, o: RunOptions = {}): Promise<T> {
+    const exclusive = o.exclusive === true;
+    // Waiting for a ready process and the call itself each get the deadline.
+    const waitUntil = o.deadlineMs === undefined ? undefined : performance.now() + o.deadlineMs;
     this.hold();
+    const wait = this.lane.acquire(exclusive);
     try {
+      if (wait !== undefined) await wait;
       for (;;) {
-        const p = await this.readyProcess();
+        const p = await this.readyProcess(waitUntil);
         try {
-          const out = await fn(p);
+          const out = await (o.deadlineMs === undefined ? fn(p) : this.withDeadline(p, fn(p), performance.now() + o.deadlineMs, o.deadlineMs));
           this.failures = 0;
           return out;
         } catch (err) {
           if (err instanceof PluginCrashedError && p.exitInfo) {
             this.handleExit(p);
+            if (o.noRetry === true) throw err;
             continue;
           }
           throw err;
         }
       }
     } finally {
+      this.lane.release(exclusive);
       this.release();
     }
+  }
+
+  /** The call's answer, or PluginDeadlineError at the deadline (the process is then killed). */
+  private withDeadline<T>(p: PluginProcess, call: Promise<T>, deadline: number, deadlineMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        const err = new PluginDeadlineError(this.opts.name, deadlineMs, p.inFlight <= 1);
+        this.lastError = err;
+        this.deadlineKill = err;
+        this.log.error({ err: err.message, pid: p.pid, alone: err.alone }, 'plugin call missed its deadline; killing the process');
+        this.deadlineMisses++;
+        p.kill();
+        reject(err);
+      }, Math.max(0, deadline - performance.now()));
+      call.then(
+        (v) => {
+          clearTimeout(timer);
+          if (!late) resolve(v);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          if (!late) reject(err as Error);
+        },
+      );
+    });
   }
 
   /** Keeps the instance from closing while something it issued is outstanding (an input batch awaiting its ack). */
@@ -172,6 +236,7 @@ export class Supervisor {
   health(): InstanceHealth {
     return {
       state: this.current,
+      deadlineMisses: this.deadlineMisses,
       pid: this.proc?.exitInfo ? undefined : this.proc?.pid,
       socketDir: this.proc?.exitInfo ? undefined : this.proc?.socket.dir,
       restarts: this.restarts,
@@ -204,6 +269,7 @@ export class Supervisor {
   private async doClose(): Promise<void> {
     if (this.current !== 'stopped') this.setState('draining');
     this.wake?.();
+    await this.restarting;
     if (this.holds > 0 && !this.forced) await this.drain.wait(this.opts.drainTimeoutMs);
     await this.starting?.catch(() => {});
     const idle = this.holds === 0 ? this.opts.idleCloseMs : undefined;
@@ -211,7 +277,8 @@ export class Supervisor {
     this.setState('stopped');
   }
 
-  private async readyProcess(): Promise<PluginProcess> {
+  /** A ready process; waits while one is starting or restarting, up to `deadline` (then PluginUnavailable). */
+  private async readyProcess(deadline: number | undefined): Promise<PluginProcess> {
     for (;;) {
       if (this.closing && this.current !== 'draining') throw shuttingDown(this.opts.name);
       const p = this.proc;
@@ -227,16 +294,25 @@ export class Supervisor {
           break;
         case 'starting':
         case 'crashed':
-          if (this.starting) await this.starting.catch(() => {});
-          else await new Promise((r) => setTimeout(r, 10));
+          if (!(await this.stateChange(deadline))) throw unavailable(this.opts.name, this.current, this.lastError);
           break;
         case 'failed':
-          throw new HotplugError(ErrorCode.PluginFailed, `plugin ${this.opts.name} has failed: ${this.lastError?.message ?? 'unknown error'}`, {
-            hint: 'fix the plugin and save it (dev mode reloads it), or restart the host',
-            cause: this.lastError,
-          });
+          throw unavailable(this.opts.name, this.current, this.lastError);
       }
     }
+  }
+
+  /** True once the state changed; false when `deadline` passed first. */
+  private stateChange(deadline: number | undefined): Promise<boolean> {
+    const changed = this.changed.promise.then(() => true);
+    if (deadline === undefined) return changed;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()));
+      void changed.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   private async spawnAndInit(): Promise<void> {
@@ -244,6 +320,7 @@ export class Supervisor {
     const p = new PluginProcess({
       name: o.name, launch: o.launch, log: o.log, maxMessageBytes: o.maxMessageBytes,
       startTimeoutMs: o.startTimeoutMs, closeTimeoutMs: o.closeTimeoutMs, killTimeoutMs: o.killTimeoutMs,
+      initRetryMs: o.initRetryMs, onInitError: (err) => (this.lastError = err),
       spare: o.spares?.take(o.launch),
     });
     this.proc = p;
@@ -265,22 +342,24 @@ export class Supervisor {
     if (p !== this.proc || this.current !== 'ready' || this.closing) return;
     this.restarts++;
     this.failures++;
-    this.lastError = new PluginCrashedError(this.opts.name, p.exitInfo ?? { code: null, signal: null }, p.stderrTail());
-    this.log.error({ err: this.lastError.message, failures: this.failures }, 'plugin crashed');
-    if (this.failures > this.opts.restart.maxFailures) {
-      this.setState('failed');
-      return;
-    }
+    this.lastError = this.lastError instanceof PluginDeadlineError && this.lastError === this.deadlineKill ? this.lastError : new PluginCrashedError(this.opts.name, p.exitInfo ?? { code: null, signal: null }, p.stderrTail());
+    this.log.error({ err: this.lastError.message, failures: this.failures, retryInMs: this.backoffMs() }, 'plugin crashed');
     this.setState('crashed');
-    this.starting = this.restartLoop();
+    this.restarting = this.restartLoop();
   }
 
+  /** The delay before the next start: baseMs doubling per consecutive failure, capped at maxMs. */
+  private backoffMs(): number {
+    const { baseMs, maxMs } = this.opts.restart;
+    return Math.min(maxMs, baseMs * 2 ** Math.min(30, Math.max(0, this.failures - 1)));
+  }
+
+  /** Starts again after each failure, with backoff, until a start succeeds or the supervisor closes. */
   private async restartLoop(): Promise<void> {
-    const { baseMs, maxMs, maxFailures } = this.opts.restart;
     for (;;) {
       await new Promise<void>((resolve) => {
-        // Not unref'd: callers are waiting for this restart. close() wakes it early.
-        const timer = setTimeout(resolve, Math.min(maxMs, baseMs * 2 ** Math.max(0, this.failures - 1)));
+        // Not unref'd: callers may be waiting for this restart. close() wakes it early.
+        const timer = setTimeout(resolve, this.backoffMs());
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -296,19 +375,27 @@ export class Supervisor {
         this.setState('ready');
         break;
       } catch (err) {
+        if (this.closing) break;
         this.lastError = err as Error;
         this.failures++;
-        this.log.error({ err: errorMessage(err), failures: this.failures }, 'plugin restart failed');
+        this.log.error({ err: errorMessage(err), failures: this.failures, retryInMs: this.backoffMs() }, 'plugin restart failed');
         this.proc?.kill();
-        if (this.failures > maxFailures) {
-          this.setState('failed');
-          break;
-        }
-        this.setState('crashed');
+        this.setState('failed');
       }
     }
-    this.starting = undefined;
+    this.restarting = undefined;
   }
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 function shuttingDown(name: string): HotplugError {

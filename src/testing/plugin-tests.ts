@@ -36,7 +36,7 @@ export async function runPluginTests(pluginDir: string, tf: TestFile, opts: { lo
   const checked = checkConfigAt(await readFile(tf.file, 'utf8'), tf.file, 'config', pluginSpec(manifest));
   if (!checked.value) throw new ConfigError(checked.diagnostics);
   const config = checked.value as Value;
-  const runtime = createPluginRuntime({ log: opts.log, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}), restart: { maxFailures: 1 } });
+  const runtime = createPluginRuntime({ log: opts.log, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}), initRetryMs: 0 });
   const results: CaseResult[] = [];
   try {
     const signal = AbortSignal.timeout(60_000);

@@ -40,7 +40,7 @@ interface Ctx {
 /** A runtime that is closed when the test ends, pass or fail. */
 export function testRuntime(t: Ctx, opts: Partial<PluginRuntimeOptions> = {}): TestRuntime {
   const { log, lines } = captureLogger();
-  const rt = createPluginRuntime({ log, repoRoot, startTimeoutMs: 10_000, restart: { baseMs: 10, maxMs: 200, maxFailures: 3 }, killTimeoutMs: 1000, closeTimeoutMs: 1000, ...opts });
+  const rt = createPluginRuntime({ log, repoRoot, startTimeoutMs: 10_000, restart: { baseMs: 10, maxMs: 200 }, initRetryMs: 0, killTimeoutMs: 1000, closeTimeoutMs: 1000, ...opts });
   t.after(async () => {
     await rt.close();
     // Every test ends with no socket dir of this host left behind, whatever happened in it.

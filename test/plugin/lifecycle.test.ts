@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
@@ -103,16 +103,70 @@ test('an external SIGKILL (like the OOM killer) is seen and the plugin restarts'
   assert.ok(!existsSync(firstDir), 'the dead process\'s socket dir is removed');
 });
 
-test('a plugin that keeps crashing is reported failed after the cap, and calls fail fast', async (t) => {
-  const { rt } = testRuntime(t, { restart: { baseMs: 5, maxMs: 20, maxFailures: 2 } });
+test('a message that crashes every fresh process fails by itself; the plugin restarts and keeps serving', async (t) => {
+  const { rt } = testRuntime(t, { restart: { baseMs: 5, maxMs: 20 } });
   const p = rt.processor(fixtureManifest('processor', 'ok'), {});
-  await assert.rejects(p.processBatch([new Message('crash')]), (err: HotplugError) => err.code === ErrorCode.PluginFailed && /SIGKILL/.test(err.message));
+  const [out] = await p.processBatch([new Message('fine'), new Message('crash'), new Message('also fine')]);
+  assert.deepEqual(out?.map((m) => [m.text(), m.error ?? null]), [
+    ['fine', null],
+    ['crash', 'the plugin crashed while processing this message: fx-processor-ok was killed by SIGKILL (out of memory, or killed by someone)'],
+    ['also fine', null],
+  ]);
+  assert.equal(out?.[1]?.failure?.status, 500);
+  assert.equal(out?.[1]?.failure?.code, ErrorCode.PluginPoison);
   const h = rt.health()[0];
-  assert.equal(h?.state, 'failed');
-  assert.equal(h?.instances[0]?.restarts, 3);
-  await assert.rejects(p.processBatch([new Message('fine')]), (err: HotplugError) => err.code === ErrorCode.PluginFailed);
-  assert.equal(h?.instances[0]?.pid, undefined, 'no process left running');
-  assert.deepEqual(readdirSync(tmpdir()).filter((d) => d.startsWith(`hotplug-plugin-${process.pid}-`)), [], 'no socket dir left');
+  assert.ok((h?.instances[0]?.restarts ?? 0) >= 2, 'the first crash, then the crash alone on a fresh process');
+  const [next] = await p.processBatch([new Message('fine')]);
+  assert.equal(next?.[0]?.text(), 'fine');
+  assert.equal(rt.health()[0]?.state, 'ready', 'never given up on');
+  assert.deepEqual(readdirSync(tmpdir()).filter((d) => d.startsWith(`hotplug-plugin-${process.pid}-`)).length, 1, 'one socket dir: the live process');
+});
+
+test('a call past its deadline fails with PluginDeadline, the hung process is killed and replaced', async (t) => {
+  const { rt } = testRuntime(t);
+  const p = rt.processor({ ...fixtureManifest('processor', 'ok'), deadlineMs: 500 }, {});
+  await p.start();
+  const first = pidOf(rt);
+  const started = performance.now();
+  const [out] = await p.processBatch([new Message('busy')]);
+  assert.equal(out?.[0]?.failure?.status, 504);
+  assert.match(out?.[0]?.error ?? '', /did not answer within its deadline \(500 ms\)/);
+  assert.ok(performance.now() - started < 5_000, 'failed near its deadline, not never');
+  await until('the hung process killed', () => !alive(first));
+  await until('replaced', () => rt.health()[0]?.state === 'ready');
+  const [next] = await p.processBatch([new Message('fine')]);
+  assert.equal(next?.[0]?.text(), 'fine');
+  assert.notEqual(pidOf(rt), first, 'served by a new process');
+  assert.equal(rt.health()[0]?.instances[0]?.deadlineMisses, 1);
+});
+
+test('a plugin that failed to start is started again in the background, with backoff, and recovers', async (t) => {
+  const dir = tempDir(t);
+  const gate = join(dir, 'ready');
+  const { rt } = testRuntime(t, { restart: { baseMs: 50, maxMs: 200 } });
+  const p = rt.processor(fixtureManifest('processor', 'ok'), { reject_until: gate });
+  await assert.rejects(p.start(), (err: HotplugError) => err.code === ErrorCode.PluginInit && /not yet/.test(err.message));
+  assert.equal(rt.health()[0]?.state, 'failed');
+  assert.match(rt.health()[0]?.instances[0]?.lastError ?? '', /not yet/);
+  await assert.rejects(p.processBatch([new Message('x')]), (err: HotplugError) => err.code === ErrorCode.PluginInit, 'fails fast (503) meanwhile');
+  writeFileSync(gate, '');
+  await until('restarted by itself', () => rt.health()[0]?.state === 'ready');
+  const [out] = await p.processBatch([new Message('fine')]);
+  assert.equal(out?.[0]?.text(), 'fine');
+});
+
+test('an Init error is retried with backoff (as Connect retries a constructor) before the start fails', async (t) => {
+  const dir = tempDir(t);
+  const gate = join(dir, 'ready');
+  const { rt, lines } = testRuntime(t, { initRetryMs: 30_000 });
+  const p = rt.processor(fixtureManifest('processor', 'ok'), { reject_until: gate });
+  const starting = p.start();
+  await until('an Init error logged and shown in health', () => /not yet/.test(rt.health()[0]?.instances[0]?.lastError ?? ''));
+  assert.equal(rt.health()[0]?.state, 'starting');
+  writeFileSync(gate, '');
+  await starting;
+  assert.equal(rt.health()[0]?.state, 'ready');
+  assert.ok(lines().some((l) => l['msg'] === 'plugin Init failed; retrying'));
 });
 
 test('stdout/stderr are drained and re-logged: JSON stays structured, a 10 MiB line is cut, nothing blocks', async (t) => {
@@ -134,7 +188,8 @@ test('stdout/stderr are drained and re-logged: JSON stays structured, a 10 MiB l
 });
 
 test('a processor that fails to start is not respawned for every batch', async (t) => {
-  const { rt, lines } = testRuntime(t, { restart: { baseMs: 10, maxMs: 60_000, maxFailures: 3 } });
+  // The next start waits its backoff (60 s here): the calls meanwhile fail fast with the start error.
+  const { rt, lines } = testRuntime(t, { restart: { baseMs: 60_000, maxMs: 60_000 } });
   const p = rt.processor(fixtureManifest('processor', 'crash-on-start'), {});
   for (let i = 0; i < 3; i++) {
     await assert.rejects(p.processBatch([new Message('x')]), (err: HotplugError) => err.code === ErrorCode.PluginExited);
