@@ -15,7 +15,7 @@ function language(m: PluginManifest): string {
 }
 
 /** The dev server's startup banner: where it listens, every route with its stream and components, and the plugins. */
-export function devBanner(opts: { url: string; dir: string; streams: StreamConf[]; manifests: PluginManifest[] }): string {
+export function devBanner(opts: { url: string; dir: string; streams: StreamConf[]; manifests: PluginManifest[]; console?: string }): string {
   const rows: [string, string, string][] = [];
   for (const s of [...opts.streams].sort((a, b) => a.id.localeCompare(b.id))) {
     const routes = httpRoutes(s);
@@ -33,6 +33,7 @@ export function devBanner(opts: { url: string; dir: string; streams: StreamConf[
     ...rows.map(([r, s, c]) => `  ${r.padEnd(w0)}  ${s.padEnd(w1)}  ${c}`),
     '',
     `  plugins: ${opts.manifests.length ? opts.manifests.map((m) => `${m.name} (${language(m)} ${m.type})`).join(', ') : 'none'}`,
+    ...(opts.console ? [`  console: ${opts.console}`] : []),
     '',
   ];
   return lines.join('\n');

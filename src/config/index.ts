@@ -12,7 +12,7 @@ export { checkManifest, readManifest, loadManifest, PLUGIN_NAME, MANIFEST_FIELDS
 export { checkStream, readStream, loadStream, IGNORED_TOP_LEVEL, type StreamOptions } from './stream.js';
 export { discover, MANIFEST_FILE, type Discovery, type StreamFile } from './discover.js';
 export { loadDir, lintDir, type DirOptions, type DirConf } from './load-dir.js';
-export { httpRoutes, findRouteClashes, routeKey, nestedComponents, RESERVED_PATHS, type HttpRoute } from './routes.js';
+export { httpRoutes, findRouteClashes, routeKey, nestedComponents, RESERVED_PATHS, RESERVED_PREFIX, type HttpRoute } from './routes.js';
 export { checkConfigAt } from './config-node.js';
 export { readConfigText, configMaxBytes } from './read-text.js';
 export { ALIAS_EXPANSION_BUDGET } from './source.js';

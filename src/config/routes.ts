@@ -16,6 +16,9 @@ export interface HttpRoute {
 /** Served by the host itself on the shared server. */
 export const RESERVED_PATHS: readonly string[] = ['/ping', '/ready', '/metrics'];
 
+/** Everything under this prefix is the dev console's (`hotplug dev`, `run --console`); no route may claim it. */
+export const RESERVED_PREFIX = '/_hotplug/';
+
 const DEFAULT_PATH = '/post';
 const DEFAULT_VERBS = ['POST'];
 
@@ -72,12 +75,13 @@ export function findRouteClashes(streams: readonly StreamConf[]): Diagnostic[] {
   const sorted = [...streams].sort((a, b) => a.id.localeCompare(b.id));
   for (const route of sorted.flatMap(httpRoutes)) {
     const key = routeKey(route.path);
-    if (RESERVED_PATHS.includes(key)) {
+    const reserved = RESERVED_PATHS.includes(key) || `${key}/`.startsWith(RESERVED_PREFIX);
+    if (reserved) {
       out.push({
         severity: 'error',
         code: ErrorCode.RouteClash,
         message: `route ${route.path} is reserved by hotplug`,
-        hint: `hotplug serves ${RESERVED_PATHS.join(', ')} itself; choose another path`,
+        hint: `hotplug serves ${RESERVED_PATHS.join(', ')} and everything under ${RESERVED_PREFIX} (the dev console) itself; choose another path`,
         location: route.location,
       });
       continue;

@@ -22,6 +22,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   HttpServer,
   Metrics,
+  type MountHandler,
   buildStream,
   settlesWithin,
   createRegistry,
@@ -264,6 +265,20 @@ export class Host {
 
   routes(): Route[] {
     return this.server.routes();
+  }
+
+  /** The config a live stream runs (its components, for the dev console). */
+  streamConf(id: string): StreamConf | undefined {
+    return this.live.get(id)?.conf;
+  }
+
+  /**
+   * Serves every path under `prefix` with `handle`, ahead of the streams' routes (the dev console
+   * under /_hotplug/, which the config loader reserves); `GET /` then redirects there unless a route
+   * claims `/`. undefined unmounts.
+   */
+  mount(prefix: string, handle: MountHandler | undefined): void {
+    this.server.mount(prefix, handle);
   }
 
   /** Per stream: state and connections; streams that failed carry their error. */

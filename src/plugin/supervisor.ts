@@ -65,6 +65,8 @@ export interface InstanceHealth {
   lastError: string | undefined;
   /** Calls that ran past their deadline (each killed the process). */
   deadlineMisses: number;
+  /** The last lines the current (or last) process wrote to stderr: for dev tooling, not for production /ready. */
+  stderrTail: string;
 }
 
 /**
@@ -243,6 +245,7 @@ export class Supervisor {
       consecutiveFailures: this.failures,
       inFlight: this.holds,
       lastError: this.lastError?.message,
+      stderrTail: this.proc?.stderrTail() ?? '',
     };
   }
 

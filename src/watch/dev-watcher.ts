@@ -7,6 +7,7 @@ import { isIgnoredPath } from './ignore.js';
 import { planReload, pluginsUsed, readSource, type RunningState } from './plan.js';
 import { createSerialRunner } from './serial.js';
 import { fingerprintDir } from './fingerprint.js';
+import { brokenFiles, type BrokenFile, type ReloadRecord } from './reload-record.js';
 
 /**
  * What the dev watcher reloads. Every method must keep the previous version
@@ -34,6 +35,8 @@ export interface DevWatcherOptions {
   log: Logger;
   /** Quiet period before a burst of events is handled (default 25 ms). */
   quietMs?: number;
+  /** Told about every reload that changed something or found errors (the dev console's timeline). */
+  onReload?: (record: ReloadRecord) => void;
 }
 
 export interface DevWatcher {
@@ -42,6 +45,8 @@ export interface DevWatcher {
   /** Resolves when no reload is running or pending. */
   idle(): Promise<void>;
   close(): Promise<void>;
+  /** What is broken in the functions dir now (load errors, plugins whose new version failed to start). */
+  broken(): BrokenFile[];
 }
 
 export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
@@ -55,12 +60,20 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   };
   const runner = createSerialRunner<string>((_k, err) => log.error({ err }, 'reload failed'));
   let changed = new Set<string>();
+  let loadErrors = brokenFiles(opts.initial.diagnostics);
+  /** Plugins whose latest version failed to start, until a later swap of theirs succeeds. */
+  const failedPlugins = new Map<string, BrokenFile>();
+  const broken = (): BrokenFile[] => [...loadErrors, ...failedPlugins.values()];
+  let lastBroken = JSON.stringify(broken());
 
   const reload = async (): Promise<void> => {
     const paths = changed;
     changed = new Set();
     const started = performance.now();
-    const plan = planReload(running, opts.load(), paths);
+    const startedAt = Date.now();
+    const loaded = opts.load();
+    loadErrors = brokenFiles(loaded.diagnostics);
+    const plan = planReload(running, loaded, paths);
     for (const d of plan.diagnostics) {
       const text = formatDiagnostic(d);
       if (d.severity === 'error') log.error(`${text}\n  (the previous version keeps serving)`);
@@ -77,13 +90,20 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     running.pendingCode = plan.pendingCode;
 
     const failed: string[] = [];
+    const why: { what: string; error: string }[] = [];
+    const fail = (what: string, err: unknown): void => {
+      failed.push(what);
+      why.push({ what, error: (err as Error).message });
+    };
     const swaps = plan.swapPlugins.map(async (m) => {
       try {
         const print = fingerprintDir(m.dir);
         await opts.target.swapPlugin(m);
         running.prints.set(m.name, print);
+        failedPlugins.delete(m.name);
       } catch (err) {
-        failed.push(`plugin ${m.name}`);
+        fail(`plugin ${m.name}`, err);
+        failedPlugins.set(m.name, { file: m.dir, message: `plugin ${m.name}: the new version failed to start: ${(err as Error).message}` });
         log.error(`plugin ${m.name}: the new version failed; the previous one keeps serving\n${(err as Error).message}`);
       }
     });
@@ -94,7 +114,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
           await opts.target.startStream(conf);
           running.streams.set(conf.id, { conf, source: readSource(conf.file) });
         } catch (err) {
-          failed.push(`stream ${conf.id}`);
+          fail(`stream ${conf.id}`, err);
           log.error(`stream ${conf.id}: failed to start\n${(err as Error).message}`);
         }
       }),
@@ -104,7 +124,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
           running.streams.delete(oldId);
           running.streams.set(conf.id, { conf, source: readSource(conf.file) });
         } catch (err) {
-          failed.push(`stream ${conf.id}`);
+          fail(`stream ${conf.id}`, err);
           log.error(`stream ${conf.id}: the new version failed to start; the previous one keeps serving\n${(err as Error).message}`);
         }
       }),
@@ -125,6 +145,18 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
       log.warn(`reload: ${what} — ${failed.join(', ')} kept the previous version (${ms} ms)`);
     } else if (plan.changes.length) {
       log.info(`reloaded ${what} in ${ms} ms`);
+    }
+    // A fix that restores what is running applies nothing, but what is broken changed: that is news too.
+    const nowBroken = broken();
+    const brokenChanged = JSON.stringify(nowBroken) !== lastBroken;
+    lastBroken = JSON.stringify(nowBroken);
+    if (opts.onReload && (plan.changes.length > 0 || plan.diagnostics.length > 0 || why.length > 0 || brokenChanged)) {
+      const files = [...paths].map((p) => relative(dir, p));
+      try {
+        opts.onReload({ time: startedAt, ms, files, changes: plan.changes, failed: why, broken: nowBroken });
+      } catch (err) {
+        log.warn({ err }, 'a reload listener failed');
+      }
     }
   };
 
@@ -152,6 +184,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   return {
     ready,
     idle: () => runner.idle(),
+    broken,
     close() {
       closing ??= (async () => {
         coalescer.close();

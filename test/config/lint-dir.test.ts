@@ -56,6 +56,14 @@ test('lintDir: every diagnostic across manifests and streams, route clashes incl
   assert.deepEqual(lintDir(root, { builtins: testSpecs, expr: markerCompilers }).map(brief), conf.diagnostics.map(brief));
 });
 
+test('routes under /_hotplug/ (the dev console) are reserved: a lint error naming the file and line', (t) => {
+  const root = tree(t, { 'a.yaml': http('/_hotplug/events'), 'b.yaml': http('_hotplug'), 'c.yaml': http('/_hotplugged') });
+  const diags = lintDir(root, { builtins: testSpecs });
+  assert.deepEqual(diags.map((d) => `${d.location?.file.slice(root.length + 1)} ${brief(d)}`), ['a.yaml E_ROUTE_CLASH 3:11 input.http_server.path', 'b.yaml E_ROUTE_CLASH 3:11 input.http_server.path']);
+  assert.match(diags[0]?.message ?? '', /route \/_hotplug\/events is reserved by hotplug/);
+  assert.match(diags[0]?.hint ?? '', /everything under \/_hotplug\/ \(the dev console\)/);
+});
+
 test('a clean dir lints clean', (t) => {
   const root = tree(t, { 'uppercase/plugin.yaml': plugin('uppercase'), 'up.yaml': http('/up').replace('output:', 'pipeline:\n  processors:\n    - uppercase: {}\noutput:') });
   assert.deepEqual(lintDir(root, { builtins: testSpecs }), []);

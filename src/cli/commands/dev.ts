@@ -1,8 +1,9 @@
 import type { Command } from '../command.js';
 import { createLogger, formatDiagnostic, type PluginManifest, type StreamConf } from '../../core/index.js';
 import { loadDir } from '../../config/index.js';
+import { createDevConsole } from '../../console/index.js';
 import { createHost, type Host } from '../../host/index.js';
-import { createDevWatcher, type ReloadTarget } from '../../watch/index.js';
+import { brokenFiles, createDevWatcher, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
 import { devBanner } from '../banner.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
@@ -25,9 +26,9 @@ function reloadTarget(host: Host): ReloadTarget {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'Serve a functions dir and hot-reload plugins and pipelines on save',
-  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--shutdown-timeout D]',
-  help: `${SERVE_HELP}\n\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM. A reload stops the old version of a pipeline\nwithin its shutdown_timeout too.`,
-  flags: SERVE_FLAGS,
+  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--shutdown-timeout D] [--no-console]',
+  help: `${SERVE_HELP}\n  --no-console      do not serve the dev console at /_hotplug/\n\nThe dev console (http://HOST:PORT/_hotplug/, local requests only; GET / redirects there) shows routes\nwith a "try it" form, requests, plugin processes, reloads, charts and an expression playground.\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM. A reload stops the old version of a pipeline\nwithin its shutdown_timeout too.`,
+  flags: { ...SERVE_FLAGS, 'no-console': 'boolean' },
   async run(args) {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
@@ -38,6 +39,8 @@ export const devCommand: Command = {
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
     initial.manifests.forEach((m) => host.plugins.register(m));
     await host.start();
+    let watcher: DevWatcher | undefined;
+    const devConsole = args.flags['no-console'] ? undefined : createDevConsole({ host, log, broken: () => watcher?.broken() ?? brokenFiles(initial.diagnostics) });
     for (const conf of initial.streams) {
       try {
         host.addStream(conf);
@@ -45,15 +48,16 @@ export const devCommand: Command = {
         log.error(`stream ${conf.id}: ${(err as Error).message}`);
       }
     }
-    const watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host), initial, load, log });
+    watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host), initial, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
     await watcher.ready;
-    process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests })}\n`);
+    process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) })}\n`);
     log.info({ url: host.url('/') }, 'ready; watching for changes');
     let code = 0;
     await untilSignalled(
       async (signal) => {
         log.info({ signal }, 'shutting down');
-        await watcher.close();
+        await watcher?.close();
+        devConsole?.close();
         code = await stopHost(host, log);
       },
       () => log.warn('second signal: exiting without draining'),

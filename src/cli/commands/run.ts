@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
 import { ErrorCode, HotplugError, createLogger, formatDiagnostic, parseDuration, type Logger } from '../../core/index.js';
+import { createDevConsole } from '../../console/index.js';
 import { createHost, type Host } from '../../host/index.js';
 import { parseWorkers, runPrimary, serveAsWorker } from '../../cluster/index.js';
 import { logRequests } from '../request-log.js';
@@ -27,9 +28,9 @@ const DRAIN_SLACK_MS = 40_000;
 export const runCommand: Command = {
   name: 'run',
   summary: 'Serve a functions dir in production mode (no watching, JSON logs)',
-  usage: 'hotplug run [DIR] [--port N] [--host ADDR] [--workers N|auto] [--shutdown-timeout D] [--log-requests]',
-  help: `${SERVE_HELP}\n${CLUSTER_HELP}\n\nA config error stops the start with exit code 1 (run 'hotplug lint DIR' for the full list).\nSIGTERM/SIGINT: stop intake, flush batches, drain, answer pending requests, close plugins, exit 0.\nA stream still stopping after its shutdown_timeout nacks what is pending (503 to its HTTP requests)\nand is force-closed; the exit code is then 1, as Redpanda Connect's.\nWith --workers, SIGHUP starts a new set of workers; once all are ready the old ones drain; if they\ncrash, report a failed plugin or are not ready in time, they are stopped and the old ones keep serving.`,
-  flags: { ...SERVE_FLAGS, workers: 'string', follow: 'string', 'status-file': 'string', 'reload-timeout': 'string' },
+  usage: 'hotplug run [DIR] [--port N] [--host ADDR] [--workers N|auto] [--shutdown-timeout D] [--log-requests] [--console]',
+  help: `${SERVE_HELP}\n${CLUSTER_HELP}\n  --console         also serve the dev console at /_hotplug/ (local requests only; off by default;\n                    not with --workers)\n\nA config error stops the start with exit code 1 (run 'hotplug lint DIR' for the full list).\nSIGTERM/SIGINT: stop intake, flush batches, drain, answer pending requests, close plugins, exit 0.\nA stream still stopping after its shutdown_timeout nacks what is pending (503 to its HTTP requests)\nand is force-closed; the exit code is then 1, as Redpanda Connect's.\nWith --workers, SIGHUP starts a new set of workers; once all are ready the old ones drain; if they\ncrash, report a failed plugin or are not ready in time, they are stopped and the old ones keep serving.`,
+  flags: { ...SERVE_FLAGS, workers: 'string', follow: 'string', 'status-file': 'string', 'reload-timeout': 'string', console: 'boolean' },
   async run(args) {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel });
@@ -40,6 +41,7 @@ export const runCommand: Command = {
     }
     const workers = workersOf(args);
     if (workers !== undefined) {
+      if (args.flags['console']) throw new HotplugError(ErrorCode.Usage, '--console needs a single process: it shows one host', { hint: 'leave out --workers (or --console)' });
       const reload = args.flags['reload-timeout'] as string | undefined;
       const reloadTimeoutMs = reload === undefined ? DEFAULT_RELOAD_TIMEOUT_MS : parseDuration(reload);
       if (reloadTimeoutMs === undefined) throw new HotplugError(ErrorCode.Usage, `--reload-timeout must be a duration, not '${reload}'`, { hint: 'write it like 60s or 2m' });
@@ -62,10 +64,13 @@ export const runCommand: Command = {
     const host = await startHost(o, log);
     if (typeof host === 'number') return host;
     process.on('SIGHUP', () => log.warn('SIGHUP ignored: reloads need --workers (a primary that keeps the socket while workers change)'));
+    const devConsole = args.flags['console'] ? createDevConsole({ host, log }) : undefined;
+    if (devConsole) log.info({ console: devConsole.url() }, 'dev console');
     let code = 0;
     await untilSignalled(
       async (signal) => {
         log.info({ signal }, 'shutting down');
+        devConsole?.close();
         code = await stopHost(host, log);
       },
       () => log.warn('second signal: exiting without draining'),

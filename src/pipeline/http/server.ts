@@ -6,6 +6,9 @@ import type { Route } from './route.js';
 import { RouteTable } from './route-table.js';
 import { skipBody } from './early-answer.js';
 
+/** What a mounted prefix answers (the dev console under /_hotplug/). */
+export type MountHandler = (req: IncomingMessage, res: ServerResponse, pathname: string, query: string) => void;
+
 export interface HttpServerOptions {
   /** Default 4195; 0 picks a free port. */
   port?: number;
@@ -38,6 +41,7 @@ export class HttpServer {
   /** Open connections: requests in progress and when the last one ended (for closing only long-idle ones on drain). */
   private readonly sockets = new Map<Socket, { busy: number; last: number }>();
   private listening: Promise<AddressInfo> | undefined;
+  private mounted: { prefix: string; handle: MountHandler } | undefined;
 
   constructor(private readonly opts: HttpServerOptions) {
     const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -102,6 +106,15 @@ export class HttpServer {
 
   routes(): Route[] {
     return this.table.all();
+  }
+
+  /**
+   * Serves every path under `prefix` (which ends in '/') with `handle`, ahead of the route table, and
+   * redirects `GET /` there when no route claims `/`. One mount at a time; undefined removes it.
+   * Routes cannot claim the prefix: the config loader reserves it (see RESERVED_PREFIX).
+   */
+  mount(prefix: string, handle: MountHandler | undefined): void {
+    this.mounted = handle ? { prefix, handle } : undefined;
   }
 
   /** Stops accepting connections and closes idle keep-alive ones; streams answer their own pending requests. Idempotent. */
@@ -170,11 +183,21 @@ export class HttpServer {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
+    const mounted = this.mounted;
+    if (mounted !== undefined && (pathname.startsWith(mounted.prefix) || pathname === mounted.prefix.slice(0, -1))) {
+      mounted.handle(req, res, pathname, q < 0 ? '' : url.slice(q + 1));
+      return;
+    }
     const m = this.table.match(pathname);
     const sink = this.opts.requests;
     if (sink !== undefined && sink.watching) watchRequest(sink, req, res, pathname, m?.route);
     if (m === undefined) {
       skipBody(req, res);
+      if (mounted !== undefined && pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+        res.writeHead(302, { Location: mounted.prefix, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
       reply(res, 404, `no route for ${pathname}\n`);
       return;
     }

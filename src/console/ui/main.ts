@@ -1,0 +1,108 @@
+import './style.css';
+import { createChartsPanel } from './charts.js';
+import { fill, h } from './dom.js';
+import { createPlayground } from './playground.js';
+import { createPluginsPanel } from './plugins.js';
+import { createReloadsPanel } from './reloads.js';
+import { createRequestsPanel } from './requests.js';
+import { createRoutesPanel } from './routes.js';
+import { MAX_POINTS, MAX_REQUESTS, failed, type ConsoleState } from './state.js';
+
+const PREFIX = '/_hotplug/';
+const TABS = ['routes', 'requests', 'plugins', 'reloads', 'charts', 'playground'] as const;
+type Tab = (typeof TABS)[number];
+
+const state: ConsoleState = { connected: false, routes: [], plugins: [], requests: [], skipped: 0, points: [], reloads: [], broken: [] };
+
+const app = document.getElementById('app') as HTMLElement;
+const status = h('span', { class: 'conn', 'data-testid': 'conn' });
+const nav = h('nav');
+const panels = Object.fromEntries(TABS.map((t) => [t, h('section', { id: `panel-${t}`, class: 'panel', 'data-panel': t })])) as Record<Tab, HTMLElement>;
+fill(app, h('header', {}, h('h1', {}, 'hotplug', h('span', { class: 'muted' }, ' dev console')), nav, status), ...TABS.map((t) => panels[t]));
+
+const views: Partial<Record<Tab, { render(s: ConsoleState): void }>> = {
+  routes: createRoutesPanel(panels.routes),
+  requests: createRequestsPanel(panels.requests),
+  plugins: createPluginsPanel(panels.plugins),
+  reloads: createReloadsPanel(panels.reloads),
+  charts: createChartsPanel(panels.charts),
+};
+createPlayground(panels.playground, PREFIX);
+
+/** Panels whose data changed while hidden are drawn when shown. */
+const stale = new Set<Tab>(TABS);
+const current = (): Tab => {
+  const t = location.hash.slice(1) as Tab;
+  return TABS.includes(t) ? t : 'routes';
+};
+
+function show(): void {
+  const tab = current();
+  for (const t of TABS) panels[t].hidden = t !== tab;
+  drawNav();
+  if (stale.has(tab)) {
+    stale.delete(tab);
+    views[tab]?.render(state);
+  }
+}
+
+function changed(...tabs: Tab[]): void {
+  const tab = current();
+  for (const t of tabs) {
+    if (t === tab) views[t]?.render(state);
+    else stale.add(t);
+  }
+  drawNav();
+}
+
+function drawNav(): void {
+  const tab = current();
+  const fails = state.requests.filter(failed).length;
+  const label: Record<Tab, string> = {
+    routes: `Routes (${state.routes.length})`,
+    requests: `Requests (${state.requests.length}${fails ? `, ${fails} failed` : ''})`,
+    plugins: `Plugins (${state.plugins.length})`,
+    reloads: `Reloads (${state.reloads.length})${state.broken.length ? ' ⚠' : ''}`,
+    charts: 'Charts',
+    playground: 'Playground',
+  };
+  fill(nav, ...TABS.map((t) => h('a', { href: `#${t}`, class: t === tab ? 'active' : state.broken.length && t === 'reloads' ? 'warn' : '' }, label[t])));
+  fill(status, state.connected ? '● live' : '○ reconnecting…');
+  status.className = state.connected ? 'conn live' : 'conn';
+}
+
+window.addEventListener('hashchange', show);
+show();
+
+const events = new EventSource(`${PREFIX}events`);
+const on = <T>(name: string, fn: (data: T) => void): void => events.addEventListener(name, (e) => fn(JSON.parse((e as MessageEvent<string>).data) as T));
+events.onopen = () => {
+  state.connected = true;
+  drawNav();
+};
+events.onerror = () => {
+  state.connected = false;
+  drawNav();
+};
+on<Pick<ConsoleState, 'routes' | 'plugins' | 'requests' | 'points' | 'reloads' | 'broken'>>('snapshot', (d) => {
+  Object.assign(state, d, { connected: true, skipped: 0 });
+  changed(...TABS);
+});
+on<{ requests: ConsoleState['requests']; skipped: number }>('requests', (d) => {
+  state.requests.push(...d.requests);
+  if (state.requests.length > MAX_REQUESTS) state.requests.splice(0, state.requests.length - MAX_REQUESTS);
+  state.skipped += d.skipped;
+  changed('requests');
+});
+on<{ plugins: ConsoleState['plugins']; points: ConsoleState['points'] }>('tick', (d) => {
+  state.plugins = d.plugins;
+  state.points.push(...d.points);
+  if (state.points.length > MAX_POINTS) state.points.splice(0, state.points.length - MAX_POINTS);
+  changed('plugins', 'charts');
+});
+on<{ record: ConsoleState['reloads'][number]; routes: ConsoleState['routes'] }>('reload', (d) => {
+  state.reloads.push(d.record);
+  state.broken = d.record.broken;
+  state.routes = d.routes;
+  changed('reloads', 'routes');
+});

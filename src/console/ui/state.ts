@@ -1,0 +1,23 @@
+import type { BrokenFile, ChartPoint, PluginView, ReloadRecord, RequestRecord, RouteView } from '../wire.js';
+
+export type { RequestRecord, BrokenFile, ReloadRecord, ChartPoint, PluginView, RouteView };
+
+/** Everything the page shows, kept up to date from the event stream. */
+export interface ConsoleState {
+  connected: boolean;
+  routes: RouteView[];
+  plugins: PluginView[];
+  requests: RequestRecord[];
+  /** Requests the server did not send (more than a batch holds). */
+  skipped: number;
+  points: ChartPoint[];
+  reloads: ReloadRecord[];
+  broken: BrokenFile[];
+}
+
+export const MAX_REQUESTS = 500;
+export const MAX_POINTS = 600;
+
+export function failed(r: RequestRecord): boolean {
+  return r.status >= 500 || r.error !== undefined;
+}

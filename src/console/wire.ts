@@ -1,0 +1,62 @@
+/**
+ * What the console's server sends its page (the event stream and the playground's answers). Free of
+ * imports beyond plain records, so the page's own type check (src/console/ui) stays small.
+ */
+export type { RequestRecord } from '../pipeline/http/outcome.js';
+export type { BrokenFile, ReloadRecord } from '../watch/reload-record.js';
+
+/** A component of a stream, as the Routes panel lists it. */
+export interface ComponentView {
+  /** `input`, `processor`, `output`. */
+  role: string;
+  type: string;
+  label?: string;
+  /** True when a plugin (a process of its own) implements it. */
+  plugin: boolean;
+}
+
+/** One route: which stream serves it and what the stream is made of. */
+export interface RouteView {
+  path: string;
+  methods: string[];
+  stream: string;
+  file?: string;
+  components: ComponentView[];
+}
+
+/** One plugin process, as the Plugins panel lists it. */
+export interface PluginView {
+  name: string;
+  kind: string;
+  generation: number;
+  state: string;
+  pid?: number;
+  restarts: number;
+  inFlight: number;
+  /** Older generations still draining. */
+  retiring: number;
+  cpu?: number;
+  rss?: number;
+  lastError?: string;
+  stderrTail: string;
+}
+
+/** One second of one route's traffic (route '*' is every route together). */
+export interface RouteSecond {
+  route: string;
+  count: number;
+  errors: number;
+  p50: number;
+  p99: number;
+}
+
+/** A finished second: epoch second `t` and each route that had requests in it. */
+export interface ChartPoint {
+  t: number;
+  routes: RouteSecond[];
+}
+
+export type PlaygroundResult =
+  | { ok: true; output: string; metadata: Record<string, unknown>; deleted: boolean }
+  | { ok: false; stage: 'parse' | 'execute'; error: string; line?: number; col?: number };
+
