@@ -40,6 +40,7 @@ export function indexHtml(prefix: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hotplug dev console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${prefix}app.css">
 </head>
 <body>

@@ -83,14 +83,31 @@ test('the dev console in a real Chromium: routes and plugins, try it, a failure 
   assert.match((await page.textContent('.try-result')) ?? '', /\d+\.\d ms/);
   await shot(page, 'routes');
 
+  // A failing request: in red in Requests, with the plugin's error and stack.
+  const failed = await tryIt(page, '/greet', 'boom');
+  assert.equal(failed.status, '500');
+  await tab(page, 'requests');
+  const red = page.locator('tr.fail.detail', { hasText: 'boom: the plugin refused this body' });
+  await red.first().waitFor(WAIT);
+  assert.match((await red.first().textContent()) ?? '', /stack.*Error: boom.*at check/s);
+  const failRow = page.locator('tr.fail:not(.detail)').first();
+  assert.match((await failRow.textContent()) ?? '', /POST\/greet\/greet500/);
+  assert.equal(await page.evaluate("getComputedStyle(document.querySelector('tr.fail:not(.detail) td')).color"), 'rgb(198, 40, 40)', 'the failed request is red');
+  assert.match((await page.textContent('table.requests')) ?? '', /\/greet\/greet200/);
+  // Filter by status: failures only.
+  await page.selectOption('select[name=status]', 'failed');
+  assert.equal(await page.locator('table.requests tbody tr:not(.detail)').count(), 1);
+  await page.selectOption('select[name=status]', 'all');
+  await shot(page, 'requests');
+
   // Plugins: the process with its pid, generation, state and memory.
   await tab(page, 'plugins');
   const plugin = page.locator('tr[data-plugin=greet]');
   await plugin.waitFor(WAIT);
   await untilText(page, 'tr[data-plugin=greet]', /ready.*MiB/);
   assert.match((await plugin.textContent()) ?? '', /greetprocessorready\d+1\d+/);
-  await page.click('tr.detail summary');
-  await untilText(page, 'tr.detail pre', /greet v1 listening/);
+  await page.click('section[data-panel=plugins] tr.detail summary');
+  await untilText(page, 'section[data-panel=plugins] tr.detail pre', /greet v1 listening/);
   await shot(page, 'plugins');
 
   // Saving the plugin adds a reload to the timeline; the next try gets the new code.
