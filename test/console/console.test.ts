@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { repoRoot, startCli, waitForPing } from '../helpers/cli.js';
@@ -18,8 +18,11 @@ async function untilText(page: Page, selector: string, re: RegExp): Promise<void
   await page.waitForFunction(check, undefined, WAIT);
 }
 
-/** Where the README's console screenshots come from: this test writes them. */
-const SHOTS = join(repoRoot, 'docs', 'console');
+/**
+ * Screenshots of each panel. `npm run docs:console` writes them to docs/console/ (the README's);
+ * a plain test run keeps the tree clean and writes them to a temp dir (named in the test's output).
+ */
+const SHOTS = process.env['HOTPLUG_CONSOLE_SHOTS'] ? resolve(repoRoot, process.env['HOTPLUG_CONSOLE_SHOTS']) : join(tmpdir(), 'hotplug-console-screenshots');
 const WAIT = { timeout: 60_000 };
 
 function saveAtomically(file: string, text: string): void {
@@ -150,4 +153,5 @@ test('the dev console in a real Chromium: routes and plugins, try it, a failure 
   await untilText(page, '[data-testid=pg-output]', /does not parse \(line \d+, column \d+\)/);
 
   assert.deepEqual(pageErrors, []);
+  t.diagnostic(`screenshots of every panel in ${SHOTS}`);
 });
