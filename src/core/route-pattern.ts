@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 /**
  * HTTP route patterns as Redpanda Connect's `http_server` (gorilla/mux)
  * writes them: literal segments, `{name}` (any non-empty segment) and
@@ -7,7 +8,12 @@
  */
 export type RouteSegment =
   | { readonly kind: 'literal'; readonly text: string }
-  | { readonly kind: 'param'; readonly name: string; readonly regex?: RegExp; readonly source?: string };
+  | { readonly kind: 'param'; readonly name: string; readonly regex?: SegmentRegex; readonly source?: string };
+
+/** A parameter's regex, matched against a whole segment in linear time (RE2, as Connect's gorilla/mux). */
+export interface SegmentRegex {
+  test(segment: string): boolean;
+}
 
 export interface RoutePattern {
   /** As written. */
@@ -36,7 +42,7 @@ export class RoutePatternError extends Error {
 }
 
 const PARAM_HINT = 'a parameter is a whole segment written {name} or {name:regex}, e.g. /users/{id} or /users/{id:[0-9]+}';
-const REGEX_HINT = "a parameter's regex matches one whole path segment (JavaScript syntax, no '/'), e.g. {id:[0-9]+} or {slug:[a-z0-9-]+}";
+const REGEX_HINT = "a parameter's regex matches one whole path segment (RE2 syntax, as Connect; no '/'), e.g. {id:[0-9]+} or {slug:[a-z0-9-]+}";
 
 /** Parses `path`; throws RoutePatternError. A path without a leading `/` is read as if it had one. */
 export function parseRoutePattern(path: string): RoutePattern {
@@ -97,8 +103,14 @@ function splitSegments(path: string): Array<{ text: string; at: number }> {
   return out;
 }
 
-/** Compiles a parameter's regex anchored to the whole segment; `at` is its offset in the path. */
-function compileSegmentRegex(source: string, at: number): RegExp {
+/**
+ * Compiles a parameter's regex anchored to the whole segment; `at` is its
+ * offset in the path. Matching runs on RE2 (re2js): linear in the segment's
+ * length whatever the pattern, so `{id:(a+)+b}` cannot stall the server as a
+ * backtracking engine would. The JS engine only checks, at load, that no atom
+ * can match '/' and gives its error messages for syntax both accept.
+ */
+function compileSegmentRegex(source: string, at: number): SegmentRegex {
   if (source === '') throw new RoutePatternError('empty regex after ":"', at, REGEX_HINT);
   try {
     // Alone first: `a)|(b` must not escape the anchoring group below.
@@ -111,7 +123,13 @@ function compileSegmentRegex(source: string, at: number): RegExp {
       throw new RoutePatternError(`regex '${source}' can match '/' (at '${atom.text}'), but a parameter is one path segment`, at + atom.at, `use a class without '/', e.g. [^/]+ or [a-z0-9-]+; for several segments use one parameter each`);
     }
   }
-  return new RegExp(`^(?:${source})$`);
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(source);
+  } catch (err) {
+    throw new RoutePatternError(`regex '${source}' is not RE2 syntax: ${err instanceof Error ? err.message : String(err)}`, at, `${REGEX_HINT}; RE2 has no lookaround or backreferences`);
+  }
+  return { test: (segment) => re.matches(segment) };
 }
 
 /**

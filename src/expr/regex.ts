@@ -1,51 +1,42 @@
+import { RE2JS, type Matcher } from 're2js';
 import { ExprRuntimeError } from './errors.js';
 import { translateGoRegex } from './regex-translate.js';
 
 /**
- * A pattern compiled once. `re` is global and therefore stateful
- * (`lastIndex`): every user sets lastIndex before exec, and nothing runs user
- * code between two execs, so one instance is shared by all evaluations.
+ * A pattern compiled once, matched by RE2 (re2js), as Bloblang does: time
+ * linear in the input whatever the pattern, so a user-written `(a+)+b` cannot
+ * stall the host. `matcher` is reused (reset per input): nothing runs user
+ * code between two uses, so one instance is shared by all evaluations.
  */
 export interface CompiledRegex {
   readonly pattern: string;
-  readonly re: RegExp;
+  readonly re: RE2JS;
+  readonly matcher: Matcher;
   /** Group names by index (index 0 is the whole match); '' for unnamed groups. */
   readonly names: string[];
 }
 
 /** Throws an Error with a message about the pattern (no position: the caller knows it). */
 export function compileRegex(pattern: string): CompiledRegex {
+  // The translation to JS syntax only checks the pattern, for the messages users know (and the
+  // spellings hotplug refuses); RE2 itself reads the Go syntax as written.
   const { source, flags } = translateGoRegex(pattern);
-  let re: RegExp;
   try {
-    re = new RegExp(source, `${flags}gu`);
+    new RegExp(source, `${flags}u`);
   } catch (err) {
     // V8 says "Invalid regular expression: /src/gu: reason"; the reason is what matters.
     const reason = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
     throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${reason}`);
   }
-  return { pattern, re, names: groupNames(source, flags) };
-}
-
-function groupNames(source: string, flags: string): string[] {
-  // An alternative that always matches the empty string reveals the group count.
-  const count = (new RegExp(`${source}|`, `${flags}u`).exec('') as RegExpExecArray).length;
-  const names: string[] = Array.from({ length: count }, () => '');
-  // Groups are numbered by their opening parentheses; find which of them are named.
-  let idx = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') i++;
-    else if (inClass) inClass = ch !== ']';
-    else if (ch === '[') inClass = true;
-    else if (ch === '(' && source[i + 1] !== '?') idx++;
-    else if (ch === '(' && source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') {
-      const close = source.indexOf('>', i);
-      if (++idx < count) names[idx] = source.slice(i + 3, close);
-    }
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(pattern);
+  } catch (err) {
+    throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message} (RE2 syntax: no lookaround or backreferences)`);
   }
-  return names;
+  const names: string[] = Array.from({ length: re.groupCount() + 1 }, () => '');
+  for (const [name, index] of Object.entries(re.namedGroups())) names[index] = name;
+  return { pattern, re, matcher: re.matcher(''), names };
 }
 
 const CACHE_SIZE = 64;
@@ -71,39 +62,47 @@ export function cachedRegex(pattern: string, what: string): CompiledRegex {
 }
 
 export function regexTest(r: CompiledRegex, s: string): boolean {
-  r.re.lastIndex = 0;
-  const ok = r.re.test(s);
-  r.re.lastIndex = 0;
-  return ok;
+  return r.matcher.resetMatcherInput(s).find(0);
+}
+
+/** A match as RegExp.exec gives it (index, groups by number, named groups), built from the matcher's state. */
+function execArray(r: CompiledRegex, m: Matcher, input: string): RegExpExecArray {
+  const arr = [] as unknown as RegExpExecArray;
+  for (let g = 0; g < r.names.length; g++) arr.push(m.group(g) ?? (undefined as unknown as string));
+  arr.index = m.start();
+  arr.input = input;
+  let groups: Record<string, string> | undefined;
+  r.names.forEach((name, g) => {
+    if (name !== '') (groups ??= {})[name] = arr[g] as string;
+  });
+  arr.groups = groups;
+  return arr;
 }
 
 /**
- * Every match as Go's FindAll finds them: like a global exec loop, except that
- * an empty match right where the previous match ended is skipped.
+ * Every match as Go's FindAll finds them: leftmost-first, and an empty match
+ * right where the previous match ended is skipped.
  */
 export function allMatches(r: CompiledRegex, s: string, limit = Infinity): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
-  const re = r.re;
+  const m = r.matcher.resetMatcherInput(s);
   let pos = 0;
   let prevEnd = -1;
   while (pos <= s.length && out.length < limit) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (m === null) break;
-    const start = m.index;
-    const end = start + m[0].length;
+    if (!m.find(pos)) break;
+    const start = m.start();
+    const end = m.end();
     if (end === start) {
-      if (start !== prevEnd) out.push(m);
-      // Step over one code point, as the u flag does.
+      if (start !== prevEnd) out.push(execArray(r, m, s));
+      // Step over one code point.
       const code = s.charCodeAt(start);
       pos = start + (code >= 0xd800 && code <= 0xdbff && start + 1 < s.length ? 2 : 1);
     } else {
-      out.push(m);
+      out.push(execArray(r, m, s));
       pos = end;
     }
     prevEnd = end;
   }
-  re.lastIndex = 0;
   return out;
 }
 

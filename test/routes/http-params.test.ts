@@ -17,7 +17,7 @@ test('http_server.path: a bad pattern is a load error at its character, with the
   const catalog = createCatalog(createRegistry().allSpecs());
   const cases: Array<[string, string, string]> = [
     ['/users/{id:.*}', 'E_INVALID_VALUE 3:22 input.http_server.path', '[^/]+'],
-    ["'/users/{id:[0-9+}'", 'E_INVALID_VALUE 3:23 input.http_server.path', 'JavaScript syntax'],
+    ["'/users/{id:[0-9+}'", 'E_INVALID_VALUE 3:23 input.http_server.path', 'RE2 syntax'],
     ['/users/{id', 'E_INVALID_VALUE 3:18 input.http_server.path', '{name:regex}'],
   ];
   for (const [path, where, hint] of cases) {

@@ -82,7 +82,7 @@ test('route patterns: every mistake is an error at its character with a hint', (
     ['/a/{x:\\/}', "can match '/'", 6, '[^/]+'],
     ['/a/{x:\\w+|\\S}', "can match '/'", 10, 'one parameter each'],
     ['/a/{x:[!-0]}', "can match '/'", 6, '[a-z0-9-]+'],
-    ['/a/{x:(}', "invalid regex '(': Unterminated group", 6, 'JavaScript syntax'],
+    ['/a/{x:(}', "invalid regex '(': Unterminated group", 6, 'RE2 syntax'],
     ['/a/{x:a)|(b}', "invalid regex 'a)|(b'", 6, '{id:[0-9]+}'],
     ['/a/{x:}', 'empty regex', 6, '{id:[0-9]+}'],
     ['/a/{id', "'{' is never closed", 3, '{name:regex}'],
