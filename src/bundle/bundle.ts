@@ -136,7 +136,7 @@ function hostMain(entry: string): string {
 }
 
 /** Lets TS plugins import the SDK as `hotplug/sdk` without a node_modules/hotplug on the machine. */
-function sdkAlias(repoRoot: string): Record<string, string> {
+export function sdkAlias(repoRoot: string): Record<string, string> {
   const sdk = join(repoRoot, 'src', 'sdk', 'ts', 'index.ts');
   return existsSync(sdk) ? { 'hotplug/sdk': sdk } : {};
 }

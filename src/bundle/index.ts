@@ -1,4 +1,5 @@
 export { bundle, type BundleOptions, type BundleResult } from './bundle.js';
+export { exportForConnect, type ConnectFolderOptions } from './connect-folder.js';
 export { openBundle, packBundle, MAX_UNPACKED_BYTES, type BundleFile } from './archive.js';
 export { BundleLayout, MIN_NODE_MAJOR, verifyManifest, ManifestError, type BundleManifest, type ManifestFile, type ManifestPlugin } from './manifest.js';
 export { checkEntries, extractEntries, UnsafeEntryError } from './safe-extract.js';

@@ -132,7 +132,9 @@ export class PluginProcessor extends PluginComponent implements Processor {
   private async callOnce(gen: Generation, batch: Batch, perMessage: boolean, exclusive: boolean): Promise<Batch[]> {
     const req = perMessage ? { batch, perMessageResults: true } : { batch };
     const res = await gen.pick().run((p) => p.call(ProcessorService.processBatch, req), { deadlineMs: this.deadlineMs(gen), exclusive, noRetry: true });
-    if (res.error) throw this.batchError(res.error, gen);
+    // A batch error next to flagged messages only summarises them (for Redpanda Connect, which reads
+    // nothing else; hotplug's SDKs send it in the contract's own shape): the messages' errors are the outcome.
+    if (res.error && (perMessage || !res.batches.some((b) => b.some((m) => m.error)))) throw this.batchError(res.error, gen);
     stampFailures(res.batches, this.name, gen.id);
     if (!perMessage) copyOrigins(batch, res.batches);
     return res.batches;

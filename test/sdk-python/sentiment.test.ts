@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readManifest } from '../../src/config/index.js';
 import { Message } from '../../src/core/message.js';
-import type { Value } from '../../src/core/value.js';
+import { Double, type Value } from '../../src/core/value.js';
 import { ProcessorService } from '../../src/wire/index.js';
 import { ROOT, connectPlugin, untilAnswered } from './python-plugin.js';
 
@@ -67,7 +67,7 @@ test('sentiment labels positive, negative and neutral text and reports the label
   assert.equal(result(neg!).label, 'negative');
   assert.ok(result(neg!).score < -0.5);
   assert.equal(result(neutral!).label, 'neutral');
-  assert.equal(result(neutral!).score, 0);
+  assert.deepEqual(result(neutral!).score, new Double(0), "Python's 0.0 stays a double");
   for (const m of [pos!, neg!, neutral!]) {
     const r = result(m);
     assert.ok(r.score >= -1 && r.score <= 1);

@@ -74,12 +74,35 @@ function serveProcessor<C>(life: Lifecycle<C>, perMessage: boolean, run: Process
         } catch (err) {
           return failed(err);
         }
-        return isThenable<Message[][]>(out) ? out.then((batches): ProcessBatchResponse => ({ batches }), failed) : { batches: out };
+        const answer = req.perMessageResults === true ? (batches: Message[][]): ProcessBatchResponse => ({ batches }) : withFailureSummary;
+        return isThenable<Message[][]>(out) ? out.then(answer, failed) : answer(out);
       },
       close: () => life.close().then(() => ({}), (err: unknown) => ({ error: toWireError(err) })),
     },
     () => life.close(),
   );
+}
+
+/**
+ * In the contract's own shape (what Redpanda Connect sends), a batch with flagged messages also
+ * carries a batch-level error: Connect reads only that one (it ignores Message.error) and fails the
+ * batch, rather than passing failed messages on as if they had succeeded. hotplug's host sees the
+ * flagged messages and keeps the per-message outcome.
+ */
+function withFailureSummary(batches: Message[][]): ProcessBatchResponse {
+  let failed = 0;
+  let total = 0;
+  let first: string | undefined;
+  for (const b of batches) {
+    for (const m of b) {
+      total++;
+      if (m.error) {
+        failed++;
+        first ??= m.error;
+      }
+    }
+  }
+  return failed === 0 ? { batches } : { batches, error: { message: `${failed} of ${total} messages failed: ${first ?? ''}` } };
 }
 
 /**

@@ -57,13 +57,25 @@ class ProcessorService(ComponentService):
                     return write_process_batch(results, None)
                 except (TypeError, ValueError, OverflowError):
                     return write_process_batch(_flag_unencodable(batch, payloads, results), None)
-            return write_process_batch(await maybe_await(self.component.process(batch)), None)
+            results = await maybe_await(self.component.process(batch))
+            return write_process_batch(results, _failure_summary(results))
         except Exception as e:
             # Not logged here: the error carries its traceback to the host, which logs it once.
             return write_process_batch([], as_error(e))
 
     async def close(self, _: None, context: Any) -> bytes:
         return _write_close(await self.close_rpc())
+
+
+def _failure_summary(batches: list[list[Message]]) -> BaseException | None:
+    """In the contract's own shape (what Redpanda Connect sends), flagged messages also give the
+    response a batch-level error: Connect reads only that one (it ignores Message.error). hotplug's
+    host sees the flagged messages and keeps the per-message outcome."""
+    failed = [m for b in batches for m in b if m.error is not None]
+    if not failed:
+        return None
+    total = sum(len(b) for b in batches)
+    return RuntimeError(f"{len(failed)} of {total} messages failed: {failed[0].error}")
 
 
 def _flag_unencodable(batch: list[Message], payloads: list[Any], results: list[list[Message]]) -> list[list[Message]]:

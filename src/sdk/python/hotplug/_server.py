@@ -3,7 +3,8 @@
 The plugin stops when:
 - the host calls Close (after answering it; other calls in flight may finish),
 - SIGTERM or SIGINT arrives (calls in flight get `SIGNAL_GRACE` seconds; a
-  second signal exits at once),
+  second signal exits at once, with 1 — or with 0 after Close, which is how
+  Redpanda Connect stops a plugin: Close, then SIGTERM),
 - its stdin reaches end of file, which means the host process is gone (hotplug
   gives plugins a pipe it never writes to): calls in flight get
   `HOST_GONE_GRACE`, and after `HOST_GONE_DEADLINE` the process exits even if
@@ -151,6 +152,9 @@ async def serve(service: ComponentService) -> None:
 
     def request_stop(reason: str, grace: float) -> None:
         if stopping.is_set():
+            if reason.startswith("SIG") and why["reason"] == "Close":
+                # Redpanda Connect's normal stop: Close (the component is closed already), then SIGTERM.
+                _exit_now(0)
             if reason.startswith("SIG"):
                 log.warning("%s while stopping: exiting now", reason)
                 _exit_now(1)
@@ -180,6 +184,9 @@ async def serve(service: ComponentService) -> None:
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)
+            if why["reason"] == "Close":
+                # Connect follows Close with SIGTERM while the interpreter winds down: that is a clean stop.
+                signal.signal(sig, lambda *_: _exit_now(0))
     if why["reason"] == "host gone":
         # Nobody is left to stop us: make sure threads the plugin started cannot keep it alive as an orphan.
         _exit_now(0)
