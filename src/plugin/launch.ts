@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { PluginManifest } from '../core/spec.js';
+import { buildCacheDir } from './build-cache.js';
 import { compileTsPlugin } from './compile.js';
 import { resolvePython } from './python.js';
 
@@ -35,10 +35,9 @@ export async function resolveLaunch(manifest: PluginManifest, repoRoot: string):
   Object.assign(env, manifest.env ?? {});
 
   const argv = [...manifest.command];
-  const cacheDir = join(tmpdir(), `hotplug-build-${process.getuid?.() ?? 'user'}`, `${manifest.name}-${hash(manifest.file)}`);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a.endsWith('.ts')) argv[i] = await compileTsPlugin(isAbsolute(a) ? a : resolve(manifest.cwd, a), cacheDir, repoRoot);
+    if (a.endsWith('.ts')) argv[i] = await compileTsPlugin(isAbsolute(a) ? a : resolve(manifest.cwd, a), buildCacheDir(`${manifest.name}-${hash(manifest.file)}`), repoRoot);
   }
   const first = manifest.command[0] ?? '';
   if (first.endsWith('.ts')) argv.unshift(process.execPath);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { buildCacheDir, contentHash, verifiedEntry } from './build-cache.js';
 
 /**
  * The built TS SDK and grpc-js as one ESM file, which compiled TS plugins
@@ -11,7 +11,8 @@ import { build } from 'esbuild';
  * instead of resolving and reading some hundred modules: spawn to listening
  * measured ~170 → ~110 ms on the 2-core dev machine. Built once per SDK
  * build and grpc-js install (the file name carries a key of their paths,
- * sizes and mtimes), shared by every host of the user; when building it
+ * sizes and mtimes, and the hash of its content, checked before reuse), in
+ * the user's private build cache (build-cache.ts); when building it
  * fails, or with HOTPLUG_SDK_BUNDLE=0, plugins import the unbundled SDK.
  */
 const memo = new Map<string, Promise<string>>();
@@ -44,10 +45,12 @@ export function sdkBundleIfReady(repoRoot: string): string {
 
 async function buildBundle(repoRoot: string): Promise<string> {
   const entry = sdkEntry(repoRoot);
-  const dir = join(tmpdir(), `hotplug-build-${process.getuid?.() ?? 'user'}`, 'sdk');
-  const file = join(dir, `hotplug-sdk-${inputsKey(repoRoot, entry)}.mjs`);
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
+  const dir = buildCacheDir('sdk');
+  // Named by its inputs and by the sha256 of its content, which is checked before reuse.
+  const prefix = `hotplug-sdk-${inputsKey(repoRoot, entry)}-`;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(prefix) && name.endsWith('.mjs') && verifiedEntry(join(dir, name)) !== undefined) return join(dir, name);
+  }
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -61,9 +64,10 @@ async function buildBundle(repoRoot: string): Promise<string> {
   });
   const code = result.outputFiles[0]?.contents;
   if (!code) throw new Error('esbuild produced no output');
+  const file = join(dir, `${prefix}${contentHash(code).slice(0, 32)}.mjs`);
   // Hosts racing to build it write the same bytes; the rename makes each write atomic.
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, code);
+  writeFileSync(tmp, code, { mode: 0o600 });
   renameSync(tmp, file);
   return file;
 }
