@@ -10,7 +10,7 @@ import { pluginPids, pluginViews, routeViews } from './views.js';
 const MAX_PAGES = 16;
 /** A page that has not read this much of what was sent is dropped (it reconnects and gets a snapshot). */
 const MAX_BUFFERED = 1024 * 1024;
-const FLUSH_MS = 250;
+const FLUSH_MS = 500;
 const TICK_MS = 1000;
 /** Requests stay recorded this long after the last page closed (a page reload loses nothing). */
 export const LINGER_MS = 10_000;
@@ -22,7 +22,7 @@ export type FeedState = 'idle' | 'watching' | 'lingering' | 'closed';
  * The console's event stream (server-sent events). While no page is open it
  * is idle: it does not listen to requests, runs no timer and samples no
  * process, so the hot path pays nothing. The first page starts it: requests
- * are recorded and sent in batches every 250 ms, plugin stats and chart
+ * are recorded and sent in batches every 500 ms (at most 100 each; pages are told how many more there were), plugin stats and chart
  * points every second. After the last page goes it lingers 10 s, then idles.
  */
 export class ConsoleFeed {

@@ -6,7 +6,7 @@ export interface RequestLogOptions {
   keep?: number;
   /** Seconds of chart history kept (default 600). */
   seconds?: number;
-  /** New requests handed out per flush at most; the rest are counted as skipped (default 200). */
+  /** New requests handed out per flush at most; the rest are counted as skipped (default 100). */
   perFlush?: number;
 }
 
@@ -29,7 +29,9 @@ export class RequestLog {
   private readonly keep: number;
   private readonly seconds: number;
   private readonly perFlush: number;
+  /** The last `keep` requests, a circular buffer: `next` is where the next one goes. */
   private readonly ring: RequestRecord[] = [];
+  private next = 0;
   private pending: RequestRecord[] = [];
   private skipped = 0;
   private open = new Map<number, Map<string, Bucket>>();
@@ -38,12 +40,12 @@ export class RequestLog {
   constructor(opts: RequestLogOptions = {}) {
     this.keep = opts.keep ?? 500;
     this.seconds = opts.seconds ?? 600;
-    this.perFlush = opts.perFlush ?? 200;
+    this.perFlush = opts.perFlush ?? 100;
   }
 
   add(r: RequestRecord): void {
-    this.ring.push(r);
-    if (this.ring.length > this.keep) this.ring.shift();
+    this.ring[this.next] = r;
+    this.next = (this.next + 1) % this.keep;
     if (this.pending.length < this.perFlush) this.pending.push(r);
     else this.skipped++;
     const second = Math.floor((r.time + r.ms) / 1000);
@@ -62,7 +64,7 @@ export class RequestLog {
 
   /** The requests kept, oldest first. */
   recent(): RequestRecord[] {
-    return [...this.ring];
+    return this.ring.length < this.keep ? [...this.ring] : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 
   /** Requests added since the last flush (at most perFlush) and how many more were not included. */

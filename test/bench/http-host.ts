@@ -1,5 +1,6 @@
 // bench:http's host process: `node dist/test/bench/http-host.js DIR PORT` runs a functions dir until SIGTERM.
 import { createSilentLogger } from '../../src/core/index.js';
+import { createDevConsole } from '../../src/console/index.js';
 import { createHost } from '../../src/host/index.js';
 
 const [dir, port] = process.argv.slice(2);
@@ -18,4 +19,6 @@ process.on('SIGTERM', () => {
   );
 });
 await host.start();
+// BENCH_CONSOLE=1: the dev console is mounted (bench:console); it stops recording 200 ms after its last page closed.
+if (process.env['BENCH_CONSOLE'] === '1') createDevConsole({ host, log: createSilentLogger(), lingerMs: 200 });
 process.stdout.write('ready\n');

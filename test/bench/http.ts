@@ -1,12 +1,13 @@
 // npm run bench:http — requests/s through the host (TS plugin, Python plugin) next to a bare node:http
 // server and FastAPI + uvicorn doing the same upper-casing; load from wrk (a separate process), 64 connections.
 // env: BENCH_SECONDS (per wrk run, default 10), BENCH_ROUNDS (interleaved rounds, default 3).
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/net.js';
+import { type Result, medianRun, wrk } from './wrk.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = join(repo, 'test/fixtures/streams/bench');
@@ -14,14 +15,6 @@ const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const connections = 64;
 const body = 'hello from wrk, please upper-case me';
-
-interface Result {
-  name: string;
-  rps: number;
-  p50: string;
-  p99: string;
-  errors: number;
-}
 
 const children: ChildProcess[] = [];
 
@@ -51,18 +44,6 @@ async function waitFor(url: string, check: (status: number, text: string) => boo
   }
 }
 
-function wrk(url: string, secs: number, script: string): Result & { raw: string } {
-  const res = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${secs}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
-  const out = res.stdout;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const p50 = /\s50%\s+(\S+)/.exec(out)?.[1] ?? '?';
-  const p99 = /\s99%\s+(\S+)/.exec(out)?.[1] ?? '?';
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const errors = non2xx + (sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0);
-  return { name: url, rps, p50, p99, errors, raw: out };
-}
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'hotplug-bench-http-'));
   try {
@@ -89,15 +70,15 @@ async function main(): Promise<void> {
     // Rounds interleave the targets, so a burst of load from elsewhere on the machine hits them alike;
     // each target's row is its median round (by req/s), and every round's req/s is printed too.
     const rounds: Result[][] = targets.map(() => []);
-    for (const t of targets) wrk(t.url, 2, script); // warm-up: JIT, plugin pools, keep-alive connections
+    for (const t of targets) wrk(t.url, 2, script, connections); // warm-up: JIT, plugin pools, keep-alive connections
     for (let round = 0; round < ROUNDS; round++) {
       targets.forEach((t, i) => {
-        const r = wrk(t.url, seconds, script);
+        const r = wrk(t.url, seconds, script, connections);
         rounds[i]!.push({ ...r, name: t.name });
         if (r.rps === 0) process.stderr.write(`${t.name}: wrk printed\n${r.raw}\n`);
       });
     }
-    const results: Result[] = rounds.map((rs) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor((rs.length - 1) / 2)] as Result);
+    const results: Result[] = rounds.map(medianRun);
 
     const [bare, hostTs, fast, hostPy] = results as [Result, Result, Result, Result];
     const rows = [

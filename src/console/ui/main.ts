@@ -12,7 +12,7 @@ const PREFIX = '/_hotplug/';
 const TABS = ['routes', 'requests', 'plugins', 'reloads', 'charts', 'playground'] as const;
 type Tab = (typeof TABS)[number];
 
-const state: ConsoleState = { connected: false, routes: [], plugins: [], requests: [], skipped: 0, points: [], reloads: [], broken: [] };
+const state: ConsoleState = { connected: false, routes: [], plugins: [], requests: [], received: 0, snapshots: 0, skipped: 0, points: [], reloads: [], broken: [] };
 
 const app = document.getElementById('app') as HTMLElement;
 const status = h('span', { class: 'conn', 'data-testid': 'conn' });
@@ -85,11 +85,12 @@ events.onerror = () => {
   drawNav();
 };
 on<Pick<ConsoleState, 'routes' | 'plugins' | 'requests' | 'points' | 'reloads' | 'broken'>>('snapshot', (d) => {
-  Object.assign(state, d, { connected: true, skipped: 0 });
+  Object.assign(state, d, { connected: true, skipped: 0, snapshots: state.snapshots + 1, received: state.received + d.requests.length });
   changed(...TABS);
 });
 on<{ requests: ConsoleState['requests']; skipped: number }>('requests', (d) => {
   state.requests.push(...d.requests);
+  state.received += d.requests.length;
   if (state.requests.length > MAX_REQUESTS) state.requests.splice(0, state.requests.length - MAX_REQUESTS);
   state.skipped += d.skipped;
   changed('requests');

@@ -8,6 +8,10 @@ export interface ConsoleState {
   routes: RouteView[];
   plugins: PluginView[];
   requests: RequestRecord[];
+  /** Requests received since the page loaded (panels add what came since they last drew). */
+  received: number;
+  /** Snapshots received (one per connection): panels redraw from scratch on a new one. */
+  snapshots: number;
   /** Requests the server did not send (more than a batch holds). */
   skipped: number;
   points: ChartPoint[];

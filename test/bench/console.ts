@@ -1,0 +1,101 @@
+// npm run bench:console — what the dev console costs the requests it watches: bench:http's host + TS
+// plugin target without the console, with it mounted and no page open, and with a page open in a
+// headless Chromium (Debian's, as the browser tests) on the Requests panel, which redraws as requests
+// arrive. Load from wrk (a separate process), 64 connections; rounds interleave the three.
+// env: BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS (interleaved rounds, default 5).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
+import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/poll.js';
+import { type Result, medianRun, wrk } from './wrk.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const connections = 64;
+const children: ChildProcess[] = [];
+
+function startHost(dir: string, port: number, withConsole: boolean): void {
+  const child = spawn(process.execPath, [join(repo, 'dist/test/bench/http-host.js'), dir, String(port)], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BENCH_CONSOLE: withConsole ? '1' : '0' } });
+  children.push(child);
+}
+
+async function up(url: string): Promise<void> {
+  await waitFor(async () => (await fetch(url, { method: 'POST', body: 'ping' })).ok, { timeoutMs: 60_000, what: url });
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'hotplug-bench-console-'));
+  const chrome = await launchChromium();
+  try {
+    await cp(join(repo, 'functions/uppercase'), join(dir, 'functions/uppercase'), { recursive: true });
+    await cp(join(repo, 'test/fixtures/streams/bench/uppercase.yaml'), join(dir, 'functions/uppercase.yaml'));
+    const script = join(dir, 'post.lua');
+    await writeFile(script, 'wrk.method = "POST"\nwrk.body = "hello from wrk, please upper-case me"\nwrk.headers["Content-Type"] = "text/plain"\n');
+    const [plainPort, consolePort] = [await freePort(), await freePort()];
+    startHost(join(dir, 'functions'), plainPort, false);
+    startHost(join(dir, 'functions'), consolePort, true);
+    const plain = `http://127.0.0.1:${plainPort}/uppercase`;
+    const watched = `http://127.0.0.1:${consolePort}/uppercase`;
+    await up(plain);
+    await up(watched);
+
+    let page: Page | undefined;
+    const openPage = async (): Promise<void> => {
+      page = await chrome.browser.newPage({ viewport: { width: 1280, height: 760 } });
+      await page.goto(`http://127.0.0.1:${consolePort}/_hotplug/#requests`);
+      await page.locator('[data-testid=conn].live').waitFor({ timeout: 60_000 });
+    };
+    const closePage = async (): Promise<void> => {
+      await page?.close();
+      page = undefined;
+      // The console stops recording 200 ms after its last page went (the host's BENCH_CONSOLE linger).
+      await new Promise((r) => setTimeout(r, 500));
+    };
+    const variants = [
+      { name: 'no console', run: () => wrk(plain, seconds, script, connections) },
+      { name: 'console mounted, no page open', run: () => wrk(watched, seconds, script, connections) },
+      {
+        name: 'console page open (Requests panel, live)',
+        run: async () => {
+          await openPage();
+          const r = wrk(watched, seconds, script, connections);
+          const shown = await page!.textContent('nav a[href="#requests"]');
+          await closePage();
+          if (!/Requests \(\d{3}/.test(shown ?? '')) throw new Error(`the page did not show the requests under load: ${shown}`);
+          return r;
+        },
+      },
+    ];
+    wrk(plain, 2, script, connections); // warm-up: JIT, plugin pools, keep-alive connections
+    wrk(watched, 2, script, connections);
+    const rounds: Result[][] = variants.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, v] of variants.entries()) {
+        const r = await v.run();
+        if (r.rps === 0) process.stderr.write(`${v.name}: wrk printed\n${r.raw}\n`);
+        rounds[i]!.push({ ...r, name: v.name });
+      }
+    }
+    const results = rounds.map(medianRun);
+    const base = results[0]!.rps;
+    const rows = [['hotplug host + TS plugin', 'req/s', 'p50', 'p99', 'errors', 'vs no console'], ...results.map((r) => [r.name, r.rps.toFixed(0), r.p50, r.p99, String(r.errors), `${((r.rps / base - 1) * 100).toFixed(1)}%`])];
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    console.log(`\nbench:console — wrk -t2 -c${connections} -d${seconds}s, median of ${ROUNDS} interleaved rounds; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, load avg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+    console.log('\nreq/s of every round:');
+    variants.forEach((v, i) => console.log(`  ${v.name}: ${rounds[i]!.map((r) => r.rps.toFixed(0)).join(', ')}`));
+  } finally {
+    await chrome.close();
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
