@@ -171,9 +171,11 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
 
   const watcher: FSWatcher = watch(dir, {
     ignoreInitial: true,
+    // A symlink in the functions dir (`root -> /`) is watched as a link, never walked: dev stays inside DIR.
+    followSymlinks: false,
     ignored: (p: string) => {
       const rel = relative(dir, p);
-      return rel !== '' && isIgnoredPath(rel);
+      return rel !== '' && (rel.startsWith('..') || isIgnoredPath(rel));
     },
   });
   watcher.on('all', (_event: string, path: string) => coalescer.add(resolve(path)));

@@ -7,7 +7,7 @@ import { brokenFiles, createDevWatcher, type DevWatcher, type ReloadTarget } fro
 import { devBanner } from '../banner.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
-import { untilSignalled } from '../signals.js';
+import { trapSignals, untilSignalled } from '../signals.js';
 import { SERVE_FLAGS, SERVE_HELP, hostServeOptions, serveOptions } from './serve-flags.js';
 
 /** The host as the dev watcher sees it. */
@@ -32,6 +32,8 @@ export const devCommand: Command = {
   async run(args) {
     const o = serveOptions(args);
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
+    // From the first moment: a SIGTERM while plugins or the watcher start still drains and cleans up.
+    const trap = trapSignals(() => log.warn('second signal: exiting without draining'));
     const host = createHost({ ...hostServeOptions(o), readyDetails: true, log });
     logRequests(host.requests, log);
     const load = () => loadDir(o.dir, host.loadOptions());
@@ -48,10 +50,13 @@ export const devCommand: Command = {
         log.error(`stream ${conf.id}: ${(err as Error).message}`);
       }
     }
-    watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host), initial, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
-    await watcher.ready;
-    process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) })}\n`);
-    log.info({ url: host.url('/') }, 'ready; watching for changes');
+    if (!trap.signalled()) {
+      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host), initial, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
+      if ((await Promise.race([watcher.ready.then(() => 'ready'), trap.received])) === 'ready') {
+        process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) })}\n`);
+        log.info({ url: host.url('/') }, 'ready; watching for changes');
+      }
+    }
     let code = 0;
     await untilSignalled(
       async (signal) => {
@@ -60,7 +65,8 @@ export const devCommand: Command = {
         devConsole?.close();
         code = await stopHost(host, log);
       },
-      () => log.warn('second signal: exiting without draining'),
+      () => undefined,
+      trap,
     );
     return code;
   },
