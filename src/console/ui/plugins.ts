@@ -40,8 +40,12 @@ function row(p: PluginView, open: Set<string>): HTMLElement[] {
   const details = h(
     'details',
     { open: open.has(key), ontoggle: () => (details.open ? open.add(key) : open.delete(key)) },
-    h('summary', {}, `stderr (${p.stderrTail === '' ? 'empty' : `${p.stderrTail.split('\n').length} lines`})`),
+    h('summary', {}, `stderr (${p.stderrTail === '' ? 'empty' : lines(p.stderrTail.split('\n').length)})`),
     h('pre', {}, p.stderrTail),
   );
   return [main, h('tr', { class: 'detail' }, h('td', { colspan: 10 }, details))];
+}
+
+function lines(n: number): string {
+  return n === 1 ? 'last line' : `last ${n} lines`;
 }

@@ -16,7 +16,7 @@ export function createReloadsPanel(root: HTMLElement): { render(s: ConsoleState)
       const items = [...s.reloads].reverse().map((r) =>
         h(
           'li',
-          { class: r.failed.length ? 'reload fail' : 'reload' },
+          { class: r.failed.length || (r.changes.length === 0 && r.broken.length) ? 'reload fail' : 'reload' },
           h('div', { class: 'reload-head' }, h('span', { class: 'time' }, clock(r.time)), h('span', { class: 'ms' }, `${r.ms} ms`), h('span', {}, r.changes.join(', ') || (r.broken.length ? 'not applied: see Broken above' : 'fixed; nothing else to apply'))),
           h('div', { class: 'muted' }, r.files.join(', ')),
           ...r.failed.map((f) => h('div', { class: 'error' }, `${f.what} kept its previous version: `, h('pre', {}, f.error))),
