@@ -25,6 +25,9 @@ interface Replay {
 export class PluginInput extends PluginComponent implements Input {
   private connected = false;
   private readonly replay: Replay[] = [];
+  /** Batches handed out whose ack has not settled: after end of input, a nack may still bring one back. */
+  private unsettled = 0;
+  private wakeAfterEnd: (() => void) | undefined;
 
   constructor(manifest: PluginManifest, config: Value, opts: ResolvedOptions) {
     const single = { ...manifest, instances: 1 };
@@ -65,7 +68,7 @@ export class PluginInput extends PluginComponent implements Input {
       const { proc, res } = await sup.run(async (p) => ({ proc: p, res: await p.call(InputService.readBatch, {}, signal) }));
       if (res.error) {
         const err = errorFromWire(res.error);
-        if (err instanceof EndOfInputError) return null;
+        if (err instanceof EndOfInputError) return await this.afterEnd(signal);
         throw err;
       }
       handedOff = true;
@@ -78,18 +81,43 @@ export class PluginInput extends PluginComponent implements Input {
     }
   }
 
+  /**
+   * The plugin has no more data, but batches it handed out may still be nacked and, with
+   * auto_replay_nacks, must be read again: the input ends only once every ack has settled.
+   */
+  private async afterEnd(signal: AbortSignal): Promise<ReadResult | null> {
+    for (;;) {
+      const replay = this.replay.shift();
+      if (replay) return replay;
+      if (this.unsettled === 0 || !this.autoReplayNacks || signal.aborted) return null;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.wakeAfterEnd = undefined;
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        this.wakeAfterEnd = done;
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
   /** One ack per batch; until it settles the issuing generation and process are kept open. */
   private ackFor(gen: Generation, sup: Supervisor, proc: PluginProcess, batchId: bigint, batch: Batch): AckFn {
     sup.hold();
+    this.unsettled++;
     let settled = false;
     const ack: AckFn = async (err) => {
       if (settled) return;
       if (err && this.autoReplayFor(sup)) {
         // The host replays: the same batch (and the same ack) comes out of readBatch again.
         this.replay.push({ batch, ack });
+        this.wakeAfterEnd?.();
         return;
       }
       settled = true;
+      this.unsettled--;
+      this.wakeAfterEnd?.();
       try {
         const res = await proc.call(InputService.ack, { batchId, ...(err ? { error: { message: err.message || 'nack' } } : {}) });
         if (res.error) this.log.warn({ batchId: String(batchId), error: res.error.message }, 'plugin reported an error on Ack');

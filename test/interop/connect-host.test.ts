@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { resolvePython } from '../../src/plugin/python.js';
 import { runCli } from '../helpers/cli.js';
-import { interopDir } from './fidelity-host.js';
+import { interopDir } from './helpers.js';
 
 type After = { after(fn: () => void): void };
 

@@ -1,32 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startCli, waitForPing } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/poll.js';
-import { interopDir, interopHost } from './fidelity-host.js';
-
-type After = { after(fn: () => void | Promise<void>): void };
-
-const RAW = join(interopDir, 'raw_grpcio.py');
-
-/** A functions dir with the contract-only grpcio input and output plugins and the given pipelines. */
-export function rawFunctions(t: After, pipelines: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hotplug-interop-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const plugin = (name: string, type: string, fields: string) => {
-    mkdirSync(join(dir, name));
-    writeFileSync(join(dir, name, 'plugin.yaml'), `name: ${name}\ntype: ${type}\ncommand: ["python3", ${JSON.stringify(RAW)}, "${type}"]\nfields:\n${fields}`);
-  };
-  plugin('raw_in', 'input', '  - { name: connect_backoff_ms, type: int, default: 0 }\n  - { name: batches, type: int, default: 3 }\n  - { name: size, type: int, default: 1 }\n  - { name: log, type: string, default: "" }\n  - { name: auto_replay, type: bool, default: true }\n');
-  plugin('raw_out', 'output', '  - { name: log, type: string, default: "" }\n  - { name: never_close, type: bool, default: false }\n  - { name: max_in_flight, type: int, default: 4 }\n  - { name: batch_count, type: int, default: 0 }\n');
-  for (const [name, text] of Object.entries(pipelines)) writeFileSync(join(dir, `${name}.yaml`), text);
-  return dir;
-}
-
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
+import { interopHost, lines, rawFunctions } from './helpers.js';
 
 test("an input's BackoffError from Connect is honoured at stream start, not only after a restart", async (t) => {
   const dir = rawFunctions(t, {});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { interopHost } from './fidelity-host.js';
+import { interopHost } from './helpers.js';
 
 /*
  * The value-fidelity table of proto/README.md, row by row, through the real path:

@@ -187,6 +187,8 @@ async def serve(service: ComponentService) -> None:
             if why["reason"] == "Close":
                 # Connect follows Close with SIGTERM while the interpreter winds down: that is a clean stop.
                 signal.signal(sig, lambda *_: _exit_now(0))
-    if why["reason"] == "host gone":
-        # Nobody is left to stop us: make sure threads the plugin started cannot keep it alive as an orphan.
+    if why["reason"] in ("host gone", "Close"):
+        # Host gone: nobody is left to stop us; threads the plugin started must not keep it alive as an
+        # orphan. Close: the component is closed and Connect's SIGTERM follows at once; one arriving while
+        # the interpreter finalises (signal handlers back to default) would end the process with -15.
         _exit_now(0)
