@@ -36,19 +36,20 @@ export interface DirConf {
 export function loadDir(dir: string, opts: DirOptions): DirConf {
   const discovery = discover(dir);
   const diagnostics = [...discovery.diagnostics];
-  for (const m of discovery.manifests) {
-    const builtin = opts.builtins.find((s) => s.kind === m.type && s.name === m.name);
-    if (builtin) {
-      diagnostics.push({
-        severity: 'error',
-        code: ErrorCode.DuplicatePlugin,
-        message: `plugin '${m.name}' has the name of a built-in ${m.type}`,
-        hint: 'rename the plugin (the name: field in plugin.yaml)',
-        location: locateManifestKey(m.file, 'name'),
-      });
-    }
-  }
-  const catalog = createCatalog(opts.builtins, discovery.manifests);
+  // A plugin named like a built-in of its kind is left out: it would shadow the
+  // built-in in every pipeline of the dir, breaking routes that never asked for it.
+  const manifests = discovery.manifests.filter((m) => {
+    if (!opts.builtins.some((s) => s.kind === m.type && s.name === m.name)) return true;
+    diagnostics.push({
+      severity: 'error',
+      code: ErrorCode.DuplicatePlugin,
+      message: `plugin '${m.name}' has the name of a built-in ${m.type}; it is not loaded, pipelines keep using the built-in`,
+      hint: `rename the plugin (the name: field in plugin.yaml and its folder), e.g. to 'my_${m.name}'`,
+      location: locateManifestKey(m.file, 'name'),
+    });
+    return false;
+  });
+  const catalog = createCatalog(opts.builtins, manifests);
   const streams: StreamConf[] = [];
   for (const { id, file } of discovery.streams) {
     const res = readStream(file, { catalog, id, ...(opts.env && { env: opts.env }), ...(opts.expr && { expr: opts.expr }) });
@@ -60,7 +61,7 @@ export function loadDir(dir: string, opts: DirOptions): DirConf {
   diagnostics.push(...clashes);
   const clashing = new Set(clashes.map((d) => d.location?.file));
   const clean = streams.filter((s) => !clashing.has(s.file));
-  return { dir: discovery.dir, manifests: discovery.manifests, streams: clean, diagnostics, discovery, catalog };
+  return { dir: discovery.dir, manifests, streams: clean, diagnostics, discovery, catalog };
 }
 
 /** Every diagnostic for a functions dir; lint passes when none is an error. */

@@ -4,6 +4,8 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, HotplugError } from '../core/index.js';
 import { renderTemplate } from './render.js';
+import { editorPath } from './editor-paths.js';
+import { pythonSdkDir } from './project-files.js';
 
 export const LANGUAGES = ['ts', 'python'] as const;
 export const TYPES = ['processor', 'input', 'output'] as const;
@@ -20,6 +22,8 @@ export interface NewPluginOptions {
   /** The functions dir the plugin folder is created in. */
   dir: string;
   force?: boolean;
+  /** Built-in components: a plugin may not take one's name (it would shadow it in every pipeline). */
+  builtins?: ReadonlyArray<{ name: string; kind: string }>;
   /** The repo holding templates/ and src/config/schemas/ (defaults to this install). */
   repoRoot?: string;
 }
@@ -71,6 +75,12 @@ export async function newPlugin(opts: NewPluginOptions): Promise<NewPluginResult
   if (!TYPES.includes(opts.type)) {
     throw new HotplugError(ErrorCode.Usage, `unknown plugin type '${opts.type}'`, { hint: `use --type ${TYPES.join(', ')}` });
   }
+  const builtin = opts.builtins?.find((b) => b.name === opts.name);
+  if (builtin) {
+    throw new HotplugError(ErrorCode.Usage, `'${opts.name}' is the name of a built-in ${builtin.kind}: a plugin with that name would shadow it in every pipeline of the dir`, {
+      hint: `pick another name, e.g. 'my_${opts.name}'`,
+    });
+  }
   const root = opts.repoRoot ?? repoRootDir();
   const dir = resolve(opts.dir);
   const target = join(dir, opts.name);
@@ -89,9 +99,8 @@ export async function newPlugin(opts: NewPluginOptions): Promise<NewPluginResult
     name: opts.name,
     Name: pascal(opts.name),
     type: opts.type,
-    // Relative inside the hotplug checkout (functions/), absolute elsewhere, so
-    // the editor still finds the schema when either side is moved on its own.
-    schemaPath: relative(root, target).startsWith('..') ? schema : relative(target, schema),
+    schemaPath: editorPath(root, target, schema),
+    pythonSdkPath: editorPath(root, target, pythonSdkDir(root)),
   };
   const staging = await mkdtemp(join(dir, `.${opts.name}.new-`));
   try {

@@ -148,6 +148,11 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     }
     // A fix that restores what is running applies nothing, but what is broken changed: that is news too.
     const nowBroken = broken();
+    // Say so when a file (or plugin) stops being broken: otherwise its last ERROR stays on screen
+    // as if it still held (tsc --watch prints "Found 0 errors", vite clears its overlay).
+    const stillBroken = new Set(nowBroken.map((b) => b.file));
+    const fixed = [...new Set((JSON.parse(lastBroken) as BrokenFile[]).map((b) => b.file))].filter((f) => f !== '' && !stillBroken.has(f));
+    if (fixed.length) log.info(`fixed: ${fixed.map((f) => relative(process.cwd(), f) || f).join(', ')} — no errors left there`);
     const brokenChanged = JSON.stringify(nowBroken) !== lastBroken;
     lastBroken = JSON.stringify(nowBroken);
     if (opts.onReload && (plan.changes.length > 0 || plan.diagnostics.length > 0 || why.length > 0 || brokenChanged)) {

@@ -17,24 +17,47 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliProcess {
-  const child = spawn(process.execPath, [hotplugBin, ...args], {
+  return startProcess(process.execPath, [hotplugBin, ...args], opts);
+}
+
+/**
+ * Any command (`npx hotplug ...` in a user's project) with its output
+ * collected, as startCli. With `group`, it runs in its own process group and
+ * signals go to the whole group, as a terminal's Ctrl-C does (npx does not
+ * pass SIGTERM on to the command it runs); `exited` then resolves once every
+ * process holding its output has exited, with the first process's code.
+ */
+export function startProcess(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; group?: boolean } = {}): CliProcess {
+  const child = spawn(cmd, args, {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, HOTPLUG_LOG_LEVEL: process.env['HOTPLUG_LOG_LEVEL'] ?? 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.group === true,
   });
+  const signal = (sig: NodeJS.Signals): void => {
+    if (opts.group) {
+      try {
+        process.kill(-child.pid!, sig);
+      } catch {
+        // the group is gone already
+      }
+    } else if (child.exitCode === null && child.signalCode === null) {
+      child.kill(sig);
+    }
+  };
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, sig) => resolve(code ?? sig ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) => child.on(opts.group ? 'close' : 'exit', (code, sig) => resolve(code ?? sig ?? 'unknown')));
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited,
-    async stop(signal = 'SIGTERM', graceMs = 20_000) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    async stop(sig = 'SIGTERM', graceMs = 20_000) {
+      signal(sig);
+      const t = setTimeout(() => signal('SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(t);
       return code;

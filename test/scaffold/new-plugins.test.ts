@@ -47,6 +47,9 @@ test('hotplug new refuses bad input with one clear line and leaves nothing behin
     [['new', 'ok_name', '--lang', 'ts', '--type', 'sink', '--dir', dir], /unknown plugin type 'sink'/],
     [['new', 'My-Plugin', '--lang', 'ts', '--dir', dir], /invalid plugin name 'My-Plugin'.*\n.*try 'my_plugin'/],
     [['new', 'ok_name', '--dir', dir], /missing --lang/],
+    [['new', 'mapping', '--lang', 'ts', '--dir', dir], /'mapping' is the name of a built-in processor: a plugin with that name would shadow it.*\n.*try|e\.g\. 'my_mapping'/],
+    [['new', 'http_server', '--lang', 'python', '--type', 'input', '--dir', dir], /'http_server' is the name of a built-in input/],
+    [['new', 'ok_name', '--lang', 'ts', '--route', 'ok_name', '--dir', dir], /--route must be a path starting with '\/', not 'ok_name'/],
   ];
   for (const [args, re] of cases) {
     const r = await runCli(args, { env: { CI: 'true' } });
@@ -72,7 +75,34 @@ test('hotplug new refuses bad input with one clear line and leaves nothing behin
     assert.match(ro.stderr, /cannot write to/);
   }
   assert.deepEqual(readdirSync(join(dir, 'ro')), []);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no staging folders left');
+  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.') && n !== '.hotplug'), [], 'no staging folders left');
+});
+
+test('hotplug new --route writes the pipeline with a schema line; the dir schema knows the plugin; py is python', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-new-route-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = await runCli(['new', 'echo_back', '--lang', 'py', '--route', '/echo', '--dir', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Created .*echo_back\/ \(python processor\)/);
+  assert.match(r.stdout, /Also wrote:\n.*echo_back\.yaml/);
+  assert.match(r.stdout, /Wired up: .*echo_back\.yaml \(POST \/echo\)/);
+  assert.equal(
+    readFileSync(join(dir, 'echo_back.yaml'), 'utf8'),
+    '# yaml-language-server: $schema=.hotplug/pipeline.schema.json\ninput:\n  http_server:\n    path: /echo\npipeline:\n  processors:\n    - echo_back: {}\noutput:\n  sync_response: {}\n',
+  );
+  const schema = JSON.parse(readFileSync(join(dir, '.hotplug/pipeline.schema.json'), 'utf8')) as { definitions: { processor: { properties: Record<string, unknown> } } };
+  assert.ok(schema.definitions.processor.properties['echo_back'], 'the dir schema has the new plugin');
+  assert.equal((await runCli(['lint', dir])).code, 0);
+  const again = await runCli(['new', 'other', '--lang', 'ts', '--route', '/x', '--dir', dir]);
+  assert.equal(again.code, 0, again.stderr);
+  const clash = await runCli(['new', 'echo_back', '--lang', 'ts', '--route', '/echo', '--dir', join(dir, 'sub')]);
+  assert.equal(clash.code, 0, 'another dir is another project');
+  writeFileSync(join(dir, 'taken.yaml'), 'mine');
+  const taken = await runCli(['new', 'taken', '--lang', 'ts', '--route', '/taken', '--dir', dir]);
+  assert.notEqual(taken.code, 0);
+  assert.match(taken.stderr, /taken\.yaml already exists; nothing was created\n.*--force/);
+  assert.ok(!existsSync(join(dir, 'taken')), 'no plugin folder either');
+  assert.equal(readFileSync(join(dir, 'taken.yaml'), 'utf8'), 'mine');
 });
 
 test('a pipeline chains a new TS and a new Python processor through hotplug run, over HTTP', { timeout: 180_000 }, async (t) => {

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
-import { createLogger, formatDiagnostic, type PluginManifest, type StreamConf } from '../../core/index.js';
+import { createLogger, formatDiagnostic, type Logger, type PluginManifest, type StreamConf } from '../../core/index.js';
+import { DIR_SCHEMA, writeDirSchema } from '../../scaffold/project-files.js';
 import { loadDir } from '../../config/index.js';
 import { createDevConsole } from '../../console/index.js';
 import { createHost, type Host } from '../../host/index.js';
@@ -10,10 +11,22 @@ import { stopHost } from '../shutdown.js';
 import { trapSignals, untilSignalled } from '../signals.js';
 import { SERVE_FLAGS, SERVE_HELP, hostServeOptions, serveOptions } from './serve-flags.js';
 
+/** Keeps DIR/.hotplug/pipeline.schema.json in step with the dir's plugins, for editors; a read-only dir only warns. */
+function refreshSchema(dir: string, log: Logger): void {
+  try {
+    writeDirSchema(dir);
+  } catch (err) {
+    log.warn(`could not write ${DIR_SCHEMA} for editors: ${(err as Error).message}`);
+  }
+}
+
 /** The host as the dev watcher sees it. */
-function reloadTarget(host: Host): ReloadTarget {
+function reloadTarget(host: Host, dir: string, log: Logger): ReloadTarget {
   return {
-    setManifests: (ms: PluginManifest[]) => ms.forEach((m) => host.plugins.register(m)),
+    setManifests: (ms: PluginManifest[]) => {
+      ms.forEach((m) => host.plugins.register(m));
+      refreshSchema(dir, log);
+    },
     swapPlugin: (m) => host.reloadPlugin(m),
     startStream: async (conf: StreamConf) => {
       host.addStream(conf);
@@ -40,6 +53,7 @@ export const devCommand: Command = {
     const initial = load();
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
     initial.manifests.forEach((m) => host.plugins.register(m));
+    refreshSchema(o.dir, log);
     await host.start();
     let watcher: DevWatcher | undefined;
     const devConsole = args.flags['no-console'] ? undefined : createDevConsole({ host, log, broken: () => watcher?.broken() ?? brokenFiles(initial.diagnostics) });
@@ -51,7 +65,7 @@ export const devCommand: Command = {
       }
     }
     if (!trap.signalled()) {
-      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host), initial, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
+      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, o.dir, log), initial, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
       if ((await Promise.race([watcher.ready.then(() => 'ready'), trap.received])) === 'ready') {
         process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) })}\n`);
         log.info({ url: host.url('/') }, 'ready; watching for changes');

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCli, waitForPing, type CliProcess } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/poll.js';
+import { tsPlugin } from './fixture.js';
+
+const echoStream = 'input:\n  http_server:\n    path: /echo\npipeline:\n  processors:\n    - mapping: root = content().uppercase()\noutput:\n  sync_response: {}\n';
+
+/** A temp functions dir served by `hotplug dev` on a free port; stopped and removed after the test. */
+async function devOn(t: { after(fn: () => unknown): void }, files: Record<string, string>, args: string[] = []): Promise<{ dir: string; dev: CliProcess; base: string; post(path: string, body: string): Promise<string> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-devloop-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const port = await freePort();
+  const dev = startCli(['dev', dir, '--port', String(port), ...args], { env: { CI: 'true' } });
+  t.after(async () => {
+    await dev.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForPing(base);
+  await waitFor(() => dev.stderr().includes('watching for changes'), { what: 'dev watching' });
+  const post = async (path: string, body: string): Promise<string> => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', body });
+    return `${res.status} ${await res.text()}`;
+  };
+  return { dir, dev, base, post };
+}
+
+test('dev: a plugin named like a built-in is refused with one clear error, the built-in keeps serving, Ctrl-C is quick', async (t) => {
+  const { dir, dev, post } = await devOn(t, {
+    'echo.yaml': echoStream,
+    // An input plugin that takes http_server's name, present from the start.
+    'http_server/plugin.yaml': 'name: http_server\ntype: input\ncommand: ["node", "main.ts"]\n',
+    'http_server/main.ts': "import { input, Message } from 'hotplug/sdk';\ninput(async function* () { yield new Message('x'); });\n",
+  });
+  assert.match(dev.stderr(), /http_server\/plugin\.yaml:1:7: plugin 'http_server' has the name of a built-in input; it is not loaded/);
+  assert.equal(await post('/echo', 'hi'), '200 HI');
+  // Saved while serving: the same error, no "added", and /echo still runs the built-in mapping.
+  mkdirSync(join(dir, 'mapping'));
+  writeFileSync(join(dir, 'mapping', 'main.ts'), tsPlugin('plugin'));
+  writeFileSync(join(dir, 'mapping', 'plugin.yaml'), 'name: mapping\ntype: processor\ncommand: ["node", "main.ts"]\n');
+  await waitFor(() => /mapping\/plugin\.yaml:1:7: plugin 'mapping' has the name of a built-in processor; it is not loaded, pipelines keep using the built-in[^\n]*\n\s*hint: rename the plugin/.test(dev.stderr().replaceAll('\\n', '\n')), { what: `the shadowing error\n${dev.stderr()}` });
+  assert.equal(await post('/echo', 'hi'), '200 HI');
+  assert.doesNotMatch(dev.stderr(), /plugin (mapping|http_server) added/);
+  assert.doesNotMatch(dev.stderr(), /"level":40/, 'no warnings');
+  // Ctrl-C: a clean exit well before the 10 s after which stop() would SIGKILL it.
+  assert.equal(await dev.stop('SIGINT', 10_000), 0, dev.stderr());
+});
+
+test('dev: the reload that mends a broken file or plugin says "fixed"', async (t) => {
+  const { dir, dev, post } = await devOn(t, { 'echo.yaml': echoStream });
+  writeFileSync(join(dir, 'echo.yaml'), echoStream.replace('sync_response: {}', 'sync_respons: {}'));
+  await waitFor(() => dev.stderr().includes("unknown output 'sync_respons'"), { what: `the error\n${dev.stderr()}` });
+  assert.equal(await post('/echo', 'hi'), '200 HI', 'the previous version keeps serving');
+  assert.doesNotMatch(dev.stderr(), /fixed:/);
+  writeFileSync(join(dir, 'echo.yaml'), echoStream.replace('uppercase()', 'lowercase()'));
+  await waitFor(() => /"msg":"fixed: [^"]*echo\.yaml — no errors left there"/.test(dev.stderr()), { what: 'the fixed line' }).catch((err: Error) => assert.fail(`${err.message}\n${dev.stderr()}`));
+  await waitFor(async () => (await post('/echo', 'HI')) === '200 hi', { what: 'the new version' });
+});
