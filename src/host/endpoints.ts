@@ -68,9 +68,8 @@ export function readiness(host: Host): { ready: boolean; failed: string | undefi
   const down = plugins.find((p) => p.state === 'failed' || p.state === 'crashed');
   const failed = down === undefined ? undefined : `plugin ${down.name} ${down.state}${down.error ? `: ${down.error}` : ''}`;
   const ready = host.state() === 'running' && Object.keys(notReady).length === 0 && plugins.length === 0;
-  const body = ready
-    ? { ready, streams, ...(recovered.length > 0 && { plugins: recovered }) }
-    : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}) };
+  const restarted = recovered.length > 0 ? { restarted: recovered } : {};
+  const body = ready ? { ready, streams, ...restarted } : { ready, state: host.state(), notReady, ...(plugins.length > 0 ? { plugins } : {}), ...restarted };
   return { ready, failed, body };
 }
 

@@ -92,7 +92,7 @@ export class Generation {
     let bestRank = Infinity;
     for (const s of this.instances) {
       const st = s.state();
-      const rank = (st === 'ready' ? 0 : st === 'failed' ? 2 : 1) * 1e9 + s.inFlight();
+      const rank = (s.serving() ? 0 : st === 'failed' ? 2 : 1) * 1e9 + s.inFlight();
       if (rank < bestRank) {
         best = s;
         bestRank = rank;

@@ -42,6 +42,12 @@ export async function resolveLaunch(manifest: PluginManifest, repoRoot: string):
   const first = manifest.command[0] ?? '';
   if (first.endsWith('.ts')) argv.unshift(process.execPath);
   else if (first === 'node') argv[0] = process.execPath;
+  // A compiled TS plugin's stacks name its .ts files and lines (the bundle carries an inline source map):
+  // the stack an error sends to the host, and so the file:line in logs and `hotplug dev`. In the
+  // environment rather than argv, so a warm spare (booted with the same environment) has it too.
+  if (argv[0] === process.execPath && manifest.command.some((a) => a.endsWith('.ts'))) {
+    env['NODE_OPTIONS'] = env['NODE_OPTIONS'] ? `${env['NODE_OPTIONS']} --enable-source-maps` : '--enable-source-maps';
+  }
   else if (first === 'python3' || first === 'python') {
     argv[0] = await resolvePython();
     const sdk = join(repoRoot, 'src', 'sdk', 'python');

@@ -48,6 +48,8 @@ export class PluginProcess {
   readonly socket: SocketDir;
   readonly exited: Promise<ExitInfo>;
   exitInfo: ExitInfo | undefined;
+  /** SIGKILL was sent: the process is as good as gone, though its exit may not have been seen yet. */
+  killed = false;
   inFlight = 0;
   private readonly child: ChildProcess;
   private readonly opts: ProcessOptions;
@@ -240,6 +242,7 @@ export class PluginProcess {
 
   /** SIGKILL the whole group now (safe to call twice). */
   kill(): void {
+    this.killed = true;
     this.killGroup('SIGKILL');
   }
 

@@ -38,6 +38,7 @@ export interface ProcessorUse {
  */
 export class PluginProcessor extends PluginComponent implements Processor {
   private readonly genState = new WeakMap<Generation, GenState>();
+  /** A little under the route's timeout (else 30 s): the call deadline unless the manifest sets one, and how long a call waits for the plugin to be ready. */
   private readonly defaultDeadlineMs: number;
 
   constructor(manifest: PluginManifest, config: Value, opts: ResolvedOptions, use: ProcessorUse = {}) {
@@ -86,7 +87,7 @@ export class PluginProcessor extends PluginComponent implements Processor {
   private async processSlow(gen: Generation, batch: Batch): Promise<Batch[]> {
     gen.enter();
     try {
-      await this.startWithin(gen, this.deadlineMs(gen));
+      await this.startWithin(gen, this.defaultDeadlineMs);
       const st = this.genState.get(gen) as GenState;
       if (st.coalescer) return await st.coalescer.submit(batch);
       return await this.isolated(gen, batch, false, false);
@@ -131,7 +132,7 @@ export class PluginProcessor extends PluginComponent implements Processor {
   /** One ProcessBatch call, failing on a crash or a missed deadline (no retry: `isolated` decides). */
   private async callOnce(gen: Generation, batch: Batch, perMessage: boolean, exclusive: boolean): Promise<Batch[]> {
     const req = perMessage ? { batch, perMessageResults: true } : { batch };
-    const res = await gen.pick().run((p) => p.call(ProcessorService.processBatch, req), { deadlineMs: this.deadlineMs(gen), exclusive, noRetry: true });
+    const res = await gen.pick().run((p) => p.call(ProcessorService.processBatch, req), { deadlineMs: this.deadlineMs(gen), waitMs: this.defaultDeadlineMs, exclusive, noRetry: true });
     // A batch error next to flagged messages only summarises them (for Redpanda Connect, which reads
     // nothing else; hotplug's SDKs send it in the contract's own shape): the messages' errors are the outcome.
     if (res.error && (perMessage || !res.batches.some((b) => b.some((m) => m.error)))) throw this.batchError(res.error, gen);

@@ -28,8 +28,10 @@ export interface RestartPolicy {
 
 /** Options of one call through `Supervisor.run`. */
 export interface RunOptions {
-  /** How long the call may take from now, waiting for a ready process included. */
+  /** How long the call may take once sent; past it the process is killed (PluginDeadlineError). */
   deadlineMs?: number;
+  /** How long to wait for a ready process (starting, restarting) before PluginUnavailable; default: deadlineMs. */
+  waitMs?: number;
   /** Alone on the process: waits for the calls in flight, and later calls wait for it. */
   exclusive?: boolean;
   /** On a crash, throw the PluginCrashedError instead of running the call again on the restarted process. */
@@ -105,6 +107,11 @@ export class Supervisor {
     return this.current;
   }
 
+  /** Ready with a process that can take a call now (not one killed whose exit is not seen yet). */
+  serving(): boolean {
+    return this.current === 'ready' && this.proc !== undefined && !this.proc.killed && this.proc.exitInfo === undefined;
+  }
+
   private setState(next: PluginState): void {
     if (next === this.current) return;
     this.log.debug({ from: this.current, to: next }, 'plugin state');
@@ -168,11 +175,12 @@ export class Supervisor {
   async run<T>(fn: (p: PluginProcess) => Promise<T>, o: RunOptions = {}): Promise<T> {
     const exclusive = o.exclusive === true;
     // Waiting for a ready process and the call itself each get the deadline.
-    const waitUntil = o.deadlineMs === undefined ? undefined : performance.now() + o.deadlineMs;
+    const wait = o.waitMs ?? o.deadlineMs;
+    const waitUntil = wait === undefined ? undefined : performance.now() + wait;
     this.hold();
-    const wait = this.lane.acquire(exclusive);
+    const turn = this.lane.acquire(exclusive);
     try {
-      if (wait !== undefined) await wait;
+      if (turn !== undefined) await turn;
       for (;;) {
         const p = await this.readyProcess(waitUntil);
         try {
@@ -289,8 +297,10 @@ export class Supervisor {
       switch (this.current) {
         case 'ready':
         case 'draining':
-          if (this.proc && !this.proc.exitInfo) return this.proc;
+          if (this.proc && !this.proc.exitInfo && !this.proc.killed) return this.proc;
           if (this.current === 'draining') throw shuttingDown(this.opts.name);
+          // Killed (a missed deadline) and its exit not seen yet: wait for the restart, not for a crash on it.
+          if (this.proc?.killed && !(await this.stateChange(deadline))) throw unavailable(this.opts.name, 'crashed', this.lastError);
           break;
         case 'stopped':
           await this.start();

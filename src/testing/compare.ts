@@ -1,4 +1,4 @@
-import type { Batch } from '../core/index.js';
+import { type Batch, throwLocation } from '../core/index.js';
 import { checkMessage } from './conditions.js';
 import type { TestCase } from './spec.js';
 
@@ -36,5 +36,24 @@ export function compareOutput(tc: TestCase, actual: Batch[] | undefined, callErr
       }),
     );
   }
+  if (fails.length > 0) fails.push(...unexpectedErrors(tc, batches));
   return fails;
+}
+
+/**
+ * An unexpected error flag usually explains a mismatch (a plugin that threw
+ * or did not start, a mapping that failed): the error text of each such
+ * message, with the file:line of the throw when the plugin sent its stack.
+ */
+function unexpectedErrors(tc: TestCase, batches: Batch[]): string[] {
+  const out: string[] = [];
+  batches.forEach((b, bi) =>
+    b.forEach((m, mi) => {
+      if (m.error === undefined || tc.output_batches?.[bi]?.[mi]?.error !== undefined) return;
+      const stack = m.failure?.text === m.error ? m.failure.stack : undefined;
+      const at = stack === undefined ? undefined : throwLocation(stack);
+      out.push(`note: batch ${bi}, message ${mi} carries an error: ${m.error}${at === undefined ? '' : ` (thrown at ${at})`}`);
+    }),
+  );
+  return out;
 }

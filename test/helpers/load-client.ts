@@ -4,14 +4,17 @@
  * every distinct response body as it is first seen, plus each failure, as
  * JSON lines on stdout. It stops on SIGTERM or stdin EOF and prints a summary.
  *
- * argv: JSON { urls: string[], concurrency: number, body?: string, maxSeconds?: number, track?: string[] }
+ * argv: JSON { urls: string[], concurrency: number, body?: string, maxSeconds?: number, track?: string[], expectPrefix?: string }
  *   For URLs in `track`, every request body is unique (`<client>-<n>`) and each
- *   acknowledged one is reported, so a test can check none was lost.
+ *   acknowledged one is reported, so a test can check none was lost. With
+ *   `expectPrefix`, a 2xx whose body is not that prefix + the request body is
+ *   counted as `wrong` (and reported as an error line).
  * stdout lines: {"t":<epoch ms, fractional>,"url":...,"body":...,"first":true}
  *               {"t":...,"url":...,"body":...}          (a sample, at most every 50 ms per URL)
  *               {"t":...,"url":...,"error":"..."}   (a failed request: refused, reset, non-2xx)
  *               {"acked":"<body>","url":...}             (for tracked URLs)
- *               {"summary":{"ok":N,"failed":N,"byUrl":{...}}}
+ *               {"summary":{"ok":N,"failed":N,"wrong":N,"p50Ms":N,"p99Ms":N,"maxMs":N,"byUrl":{...}}}
+ *               (latency percentiles of the 2xx answers)
  */
 import { request, Agent } from 'undici';
 
@@ -21,6 +24,7 @@ interface Options {
   body?: string;
   maxSeconds?: number;
   track?: string[];
+  expectPrefix?: string;
 }
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as Options;
@@ -30,6 +34,8 @@ const tracking = new Set(opts.track ?? []);
 const lastSample = new Map<string, number>();
 let ok = 0;
 let failed = 0;
+let wrong = 0;
+const latencies: number[] = [];
 const byUrl: Record<string, { ok: number; failed: number }> = {};
 let stopping = false;
 const deadline = Date.now() + (opts.maxSeconds ?? 600) * 1000;
@@ -46,10 +52,16 @@ async function client(i: number): Promise<void> {
     const stats = (byUrl[url] ??= { ok: 0, failed: 0 });
     const tracked = tracking.has(url);
     const body = tracked ? `m-${i}-${n}` : (opts.body ?? `hello from client ${i}`);
+    const sent = performance.now();
     try {
       const res = await request(url, { method: 'POST', body, dispatcher: agent, headersTimeout: 30_000, bodyTimeout: 30_000 });
       const text = await res.body.text();
       if (res.statusCode >= 200 && res.statusCode < 300) {
+        latencies.push(performance.now() - sent);
+        if (opts.expectPrefix !== undefined && text !== opts.expectPrefix + body) {
+          wrong++;
+          emit({ t: now(), url, error: `wrong answer to ${body}: ${text.slice(0, 200)}` });
+        }
         ok++;
         stats.ok++;
         if (tracked) emit({ acked: body, url });
@@ -87,6 +99,8 @@ process.stdin.on('end', stop);
 process.stdin.resume();
 
 await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => client(i)));
-emit({ summary: { ok, failed, byUrl } });
+latencies.sort((a, b) => a - b);
+const pct = (p: number): number => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10) / 10;
+emit({ summary: { ok, failed, wrong, p50Ms: pct(0.5), p99Ms: pct(0.99), maxMs: pct(1), byUrl } });
 await agent.close();
 process.exit(0);

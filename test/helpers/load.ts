@@ -12,6 +12,12 @@ export interface LoadEvent {
 export interface LoadSummary {
   ok: number;
   failed: number;
+  /** 2xx answers that were not `expectPrefix` + the request body. */
+  wrong: number;
+  /** Latency of the 2xx answers. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
   byUrl: Record<string, { ok: number; failed: number }>;
 }
 
@@ -26,7 +32,7 @@ export interface Load {
   stop(): Promise<LoadSummary>;
 }
 
-export function startLoad(opts: { urls: string[]; concurrency: number; body?: string; maxSeconds?: number; track?: string[] }): Load {
+export function startLoad(opts: { urls: string[]; concurrency: number; body?: string; maxSeconds?: number; track?: string[]; expectPrefix?: string }): Load {
   const script = fileURLToPath(new URL('./load-client.js', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [script, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const events: LoadEvent[] = [];

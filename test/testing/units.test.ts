@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Message, ConfigError } from '../../src/core/index.js';
+import { Message, ConfigError, ErrorCode } from '../../src/core/index.js';
 import { checkMessage, jsonContains } from '../../src/testing/conditions.js';
 import { compareOutput } from '../../src/testing/compare.js';
 import { loadTestFile } from '../../src/testing/spec.js';
@@ -65,6 +65,17 @@ test('compareOutput reports batch shape, per-message conditions, counts and call
   assert.match(compareOutput(tc, undefined, 'plugin crashed')[0]!, /the call failed: plugin crashed/);
   assert.deepEqual(compareOutput({ ...tc, expect_error: 'bad' }, undefined, 'a bad input'), []);
   assert.match(compareOutput({ ...tc, expect_error: 'bad' }, [[msg('A')]], undefined)[0]!, /but it succeeded/);
+});
+
+test('compareOutput names the error a processor flagged an output message with, and where it was thrown', () => {
+  const tc = { name: 't', line: 1, input_batch: [{ content: 'a' }], output_batches: [[{ content_equals: 'A' }]] };
+  const failed = msg('a', {}, 'SyntaxError: Unexpected token');
+  failed.failure = { text: 'SyntaxError: Unexpected token', status: 500, code: ErrorCode.Processing, stack: `SyntaxError: Unexpected token\n    at handle (${process.cwd()}/functions/p/main.ts:7:9)` };
+  const fails = compareOutput(tc, [[failed]], undefined);
+  assert.equal(fails.length, 2);
+  assert.equal(fails[1], 'note: batch 0, message 0 carries an error: SyntaxError: Unexpected token (thrown at functions/p/main.ts:7)');
+  const expected = { ...tc, output_batches: [[{ content_equals: 'A', error: 'Unexpected' }]] };
+  assert.ok(!compareOutput(expected, [[failed]], undefined).some((f) => f.startsWith('note:')), 'no note when the error was expected');
 });
 
 test('loadTestFile parses cases and points at mistakes with line numbers', async () => {

@@ -32,8 +32,6 @@ export type Handlers<S> = { [K in keyof S]: S[K] extends MethodDefinition<infer 
  */
 export function servePlugin<S extends ServiceDefinition>(service: S, handlers: Handlers<S>, close: () => Promise<void>): Plugin {
   const address = process.env[ADDRESS_ENV];
-  // Stacks name the plugin's own .ts files and lines (its bundle carries an inline source map).
-  process.setSourceMapsEnabled(true);
   // Unlimited sizes: the socket is private to the host, which enforces its own limit.
   const server = new Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
   const impl: UntypedServiceImplementation = {};
