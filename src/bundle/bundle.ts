@@ -92,7 +92,7 @@ export async function bundle(opts: BundleOptions): Promise<BundleResult> {
     for (const c of compiles) {
       progress.step(`compiling ${c.entry}`);
       const outfile = join(work, 'plugins', c.out);
-      await bundleJs({ entry: join(functionsDir, c.entry), outfile, repoRoot, workingDir: functionsDir, alias: sdkAlias(repoRoot) });
+      await bundleJs({ entry: join(functionsDir, c.entry), outfile, repoRoot, workingDir: functionsDir, alias: sdkAlias(repoRoot), plugin: true });
       files.push({ path: `${BundleLayout.functions}/${c.out}`, data: await readFile(outfile), executable: false });
     }
     progress.step('copying functions');

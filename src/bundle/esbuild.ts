@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
+import { ownDependenciesOnly } from '../plugin/own-deps.js';
 import { ErrorCode, HotplugError } from '../core/errors.js';
 
 /**
@@ -54,6 +55,8 @@ export interface BundleJsOptions {
   /** Where paths in comments are made relative to; fixed so output does not depend on the caller's cwd. */
   workingDir: string;
   alias?: Record<string, string>;
+  /** A plugin, not the host: bare imports resolve from its own folders only (see ownDependenciesOnly). */
+  plugin?: boolean;
 }
 
 /** Bundles one entry into one self-contained ES module for Node 20 (platform node, format esm). */
@@ -71,12 +74,12 @@ export async function bundleJs(opts: BundleJsOptions): Promise<void> {
       format: 'esm',
       target: 'node20',
       absWorkingDir: opts.workingDir,
-      nodePaths: [join(opts.repoRoot, 'node_modules')],
+      ...(opts.plugin ? {} : { nodePaths: [join(opts.repoRoot, 'node_modules')] }),
       external: EXTERNAL_PACKAGES,
       banner: { js: CJS_SHIM },
       define: { __dirname: '__hpDirname', __filename: '__hpFilename' },
       alias: opts.alias ?? {},
-      plugins: [stubEsbuild],
+      plugins: opts.plugin ? [stubEsbuild, ownDependenciesOnly(opts.repoRoot)] : [stubEsbuild],
       minifySyntax: true,
       minifyWhitespace: true,
       legalComments: 'none',

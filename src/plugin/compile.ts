@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { HotplugError, ErrorCode } from '../core/errors.js';
+import { ownDependenciesOnly } from './own-deps.js';
 import { sdkBundle } from './sdk-bundle.js';
 
 /**
@@ -36,7 +37,7 @@ export async function compileTsPlugin(entry: string, outDir: string, repoRoot: s
       sourcemap: 'inline',
       metafile: true,
       logLevel: 'silent',
-      plugins: [sdkPlugin],
+      plugins: [sdkPlugin, ownDependenciesOnly(repoRoot)],
       // Bundled CommonJS packages may call require(); give them one.
       banner: { js: "import { createRequire as __hotplugCreateRequire } from 'node:module'; const require = __hotplugCreateRequire(import.meta.url);" },
     });
