@@ -1,6 +1,9 @@
 // npm run bench:http — requests/s through the host (TS plugin, Python plugin) next to a bare node:http
 // server and FastAPI + uvicorn doing the same upper-casing; load from wrk (a separate process), 64 connections.
-// env: BENCH_SECONDS (per wrk run, default 10), BENCH_ROUNDS (interleaved rounds, default 3).
+// env: BENCH_SECONDS (per wrk run, default 10), BENCH_ROUNDS (interleaved rounds, default 3),
+// BENCH_BASELINE (another built checkout, e.g. a worktree of an older commit: its host runs the same
+// functions in the same interleaved rounds, so a change is compared with what came before in one run).
+import { existsSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -15,6 +18,7 @@ const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const connections = 64;
 const body = 'hello from wrk, please upper-case me';
+const baseline = process.env['BENCH_BASELINE'];
 
 const children: ChildProcess[] = [];
 
@@ -65,6 +69,16 @@ async function main(): Promise<void> {
       { name: 'FastAPI + uvicorn (1 worker)', url: `http://127.0.0.1:${fastPort}/pyupper` },
       { name: 'hotplug host + Python plugin (subprocess)', url: `http://127.0.0.1:${hostPort}/pyupper` },
     ];
+    if (baseline !== undefined) {
+      const hostJs = join(baseline, 'dist/test/bench/http-host.js');
+      if (!existsSync(hostJs)) throw new Error(`BENCH_BASELINE: ${hostJs} does not exist (build that checkout first)`);
+      const port = await freePort();
+      start(process.execPath, [hostJs, join(dir, 'functions'), String(port)], baseline);
+      targets.push(
+        { name: 'baseline host + TS plugin', url: `http://127.0.0.1:${port}/uppercase` },
+        { name: 'baseline host + Python plugin', url: `http://127.0.0.1:${port}/pyupper` },
+      );
+    }
     for (const t of targets) await waitFor(t.url, (s, text) => s === 200 && text === 'PING', t.name);
 
     // Rounds interleave the targets, so a burst of load from elsewhere on the machine hits them alike;
@@ -80,7 +94,7 @@ async function main(): Promise<void> {
     }
     const results: Result[] = rounds.map(medianRun);
 
-    const [bare, hostTs, fast, hostPy] = results as [Result, Result, Result, Result];
+    const [bare, hostTs, fast, hostPy, baseTs, basePy] = results as [Result, Result, Result, Result, Result?, Result?];
     const rows = [
       ['server', 'req/s', 'p50', 'p99', 'errors', 'ratio'],
       [bare.name, bare.rps.toFixed(0), bare.p50, bare.p99, String(bare.errors), '1.00x'],
@@ -88,6 +102,9 @@ async function main(): Promise<void> {
       [fast.name, fast.rps.toFixed(0), fast.p50, fast.p99, String(fast.errors), '1.00x'],
       [hostPy.name, hostPy.rps.toFixed(0), hostPy.p50, hostPy.p99, String(hostPy.errors), `${(hostPy.rps / fast.rps).toFixed(2)}x of FastAPI (target >= 2x)`],
     ];
+    for (const [r, now] of [[baseTs, hostTs], [basePy, hostPy]] as const) {
+      if (r) rows.push([r.name, r.rps.toFixed(0), r.p50, r.p99, String(r.errors), `this checkout: ${(now.rps / r.rps).toFixed(2)}x of it`]);
+    }
     const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
     console.log(`\nbench:http — wrk -t2 -c${connections} -d${seconds}s, POST ${body.length}-byte body, median of ${ROUNDS} interleaved rounds; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, load avg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] as number)).join('  '));
