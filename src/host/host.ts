@@ -83,6 +83,8 @@ export interface StreamHealth {
   input: boolean;
   output: boolean;
   error?: string;
+  /** The last message that failed unhandled: its error, the component and when (ISO time). */
+  lastFailure?: { error: string; component: string; at: string };
 }
 
 /**
@@ -284,7 +286,10 @@ export class Host {
   /** Per stream: state and connections; streams that failed carry their error. */
   health(): Record<string, StreamHealth> {
     const out: Record<string, StreamHealth> = {};
-    for (const [id, l] of this.live) out[id] = { state: l.stream.state(), ...l.stream.readiness() };
+    for (const [id, l] of this.live) {
+      const f = l.stream.lastFailure();
+      out[id] = { state: l.stream.state(), ...l.stream.readiness(), ...(f && { lastFailure: { ...f, at: new Date(f.at).toISOString() } }) };
+    }
     for (const [id, error] of this.broken) if (!out[id]) out[id] = { state: 'failed', input: false, output: false, error };
     return out;
   }

@@ -25,6 +25,8 @@ export class FailedMessages {
   private windowStart = 0;
   private linesInWindow = 0;
   private suppressed = 0;
+  /** The last failure (for /ready): its text, component and when (epoch ms). */
+  last: { error: string; component: string; at: number } | undefined;
 
   constructor(
     private readonly streamId: string,
@@ -68,6 +70,7 @@ export class FailedMessages {
       this.counters.set(component, c);
     }
     c.inc();
+    this.last = { error: f.text, component, at: Date.now() };
     const now = performance.now();
     if (now - this.windowStart >= 1000) {
       this.windowStart = now;

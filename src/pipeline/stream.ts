@@ -124,6 +124,11 @@ export class Stream {
     return this.current;
   }
 
+  /** The last message that failed unhandled at the end of the pipeline (for /ready). */
+  lastFailure(): { error: string; component: string; at: number } | undefined {
+    return this.parts.failures.last;
+  }
+
   /** Whether the input and the output are connected (for /ready). */
   readiness(): Readiness {
     return { ...this.ready };

@@ -68,6 +68,7 @@ test('a processor that rejects fails its request with 500 and the error text; th
   assert.equal(res.status, 500, 'an unhandled error is never answered as a success');
   assert.equal(await res.text(), 'upper refused\n');
   assert.equal(await (await fetch(url('/rej'), { method: 'POST', body: 'ok' })).text(), 'OK');
+  assert.deepEqual({ ...host.health()['rej']?.lastFailure, at: 'T' }, { error: 'upper refused', component: 'pipeline', at: 'T' }, '/ready shows the last failure');
   const metrics = await host.metrics.render();
   assert.match(metrics, /hotplug_processor_errors_total\{stream="rej",component="pipeline"\} 1/);
   assert.match(metrics, /hotplug_http_responses_total\{route="\/rej",stream="rej",code="500"\} 1/);
