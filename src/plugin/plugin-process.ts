@@ -9,6 +9,7 @@ import { drainLines, LineTail } from './log-drain.js';
 import { type ExitInfo, describeExit, withTail, PluginCrashedError } from './process-errors.js';
 import { createSocketDir, recordProcessGroup, removeSocketDir, type SocketDir } from './socket-dir.js';
 import type { Spare } from './warm/spare-pool.js';
+import { withDeathSignal } from './death-signal.js';
 
 export interface ProcessOptions {
   name: string;
@@ -66,7 +67,8 @@ export class PluginProcess {
     const { launch, spare } = opts;
     this.socket = spare?.socket ?? createSocketDir();
     try {
-      this.child = spare?.child ?? spawn(launch.file, launch.args, {
+      // Started through setpriv --pdeathsig, so it cannot outlive this host (see death-signal.ts).
+      this.child = spare?.child ?? spawn(...withDeathSignal(launch.file, launch.args), {
         cwd: launch.cwd,
         env: { ...launch.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: this.socket.address },
         // Its own process group, so one signal reaches everything it started.

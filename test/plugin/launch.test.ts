@@ -24,7 +24,7 @@ test('compileTsPlugin keeps hotplug/sdk external, pointing at the built SDK bund
   const out = await compileTsPlugin(join(dir, 'uses-sdk.ts'), join(dir, 'out'), repoRoot);
   const code = readFileSync(out, 'utf8');
   const sdk = await sdkBundle(repoRoot);
-  assert.match(sdk, /hotplug-sdk-[0-9a-f]{16}\.mjs$/, 'the bundle was built');
+  assert.match(sdk, /hotplug-sdk-[0-9a-f]{16}-[0-9a-f]{32}\.mjs$/, 'the bundle was built, named by its inputs and its content hash');
   assert.ok(code.includes(`from "${pathToFileURL(sdk).href}"`), 'imports the SDK bundle by URL');
   assert.match(readFileSync(sdk, 'utf8'), /class Server\b/, 'grpc-js is inside the bundle');
   assert.ok(out.endsWith('.mjs'));

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/log.js';
 import type { LaunchSpec } from '../launch.js';
 import { sdkBundleIfReady } from '../sdk-bundle.js';
 import { createSocketDir, recordProcessGroup, removeSocketDir, type SocketDir } from '../socket-dir.js';
+import { withDeathSignal } from '../death-signal.js';
 
 /**
  * Warm spares: most of a plugin's start-up is its runtime booting (Node plus
@@ -128,7 +129,7 @@ function startSpare(launch: LaunchSpec, argv: string[], log: Logger): Spare | un
   const socket = createSocketDir();
   let child: ChildProcess;
   try {
-    child = spawn(launch.file, argv, {
+    child = spawn(...withDeathSignal(launch.file, argv), {
       cwd: launch.cwd,
       env: { ...launch.env, REDPANDA_CONNECT_PLUGIN_ADDRESS: socket.address },
       // As PluginProcess does: own group, stdin a pipe whose EOF means the host is gone.
