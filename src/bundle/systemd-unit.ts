@@ -9,9 +9,12 @@ export interface UnitOptions {
 }
 
 /**
- * The systemd unit. It always runs `DIR/current/start`, so switching the
- * `current` symlink and restarting is a release switch; settings such as PORT
- * and HOST live in `DIR/hotplug.env` and survive releases. The hardening
+ * The systemd unit. It runs `DIR/current/start` with `--follow DIR/current`,
+ * so switching the `current` symlink and `systemctl reload` (SIGHUP) rolls the
+ * workers onto the new release while the listening socket stays open; settings
+ * such as PORT, HOST and HOTPLUG_WORKERS live in `DIR/hotplug.env` and survive
+ * releases. KillMode=mixed: a stop signals the primary, which drains its
+ * workers; whatever is left after TimeoutStopSec is killed. The hardening
  * keeps what a Node host with Python subprocesses needs (no
  * MemoryDenyWriteExecute: V8 JITs) and takes away the rest.
  */
@@ -31,11 +34,13 @@ Type=simple
 ${user}WorkingDirectory=${dir}/current
 EnvironmentFile=-${dir}/hotplug.env
 Environment=NODE_ENV=production
-ExecStart=${dir}/current/start
+ExecStart=${dir}/current/start --follow ${dir}/current --status-file ${dir}/.hotplug/cluster.json
+ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=2
-TimeoutStopSec=30
-KillMode=control-group
+TimeoutStopSec=90
+KillMode=mixed
+ReadWritePaths=-${dir}/.hotplug
 UMask=0077
 NoNewPrivileges=yes
 ProtectSystem=strict

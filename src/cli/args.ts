@@ -1,11 +1,12 @@
 import { ErrorCode, HotplugError } from '../core/index.js';
 
 /** How one command's flags are declared: name → kind. Booleans take no value. */
-export type FlagKinds = Record<string, 'string' | 'number' | 'boolean'>;
+export type FlagKinds = Record<string, 'string' | 'number' | 'boolean' | 'list'>;
 
 export interface ParsedArgs {
   positionals: string[];
-  flags: Record<string, string | number | boolean | undefined>;
+  /** A `list` flag (repeatable: `--to A --to B`) is a string[]. */
+  flags: Record<string, string | number | boolean | string[] | undefined>;
 }
 
 /**
@@ -42,7 +43,9 @@ export function parseArgs(argv: string[], kinds: FlagKinds, command: string): Pa
     }
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new HotplugError(ErrorCode.Usage, `--${name} needs a value`);
-    if (kind === 'number') {
+    if (kind === 'list') {
+      flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
+    } else if (kind === 'number') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0) throw new HotplugError(ErrorCode.Usage, `--${name} must be a whole number, not '${value}'`);
       flags[name] = n;

@@ -6,7 +6,7 @@ import { formatBytes } from '../bundle/progress.js';
 import { DEFAULT_DEPLOY_DIR } from '../bundle/systemd-unit.js';
 import { ErrorCode, HotplugError } from '../core/errors.js';
 import { agentScript } from './agent-script.js';
-import { encodeRequest, type AgentEvent, type AgentRequest, type AgentResult, type ServiceManagerKind } from './protocol.js';
+import { encodeRequest, type AgentEvent, type AgentRequest, type AgentResult, type ServiceManagerKind, type VmStatus } from './protocol.js';
 import { checkTarget, runSsh, sshFailure, withSshSession, type SshTarget } from './ssh.js';
 
 /** How to reach the VM and where the release tree lives there. Shared by deploy and rollback. */
@@ -39,6 +39,8 @@ export interface DeployOptions extends RemoteOptions {
   host?: string;
   /** Old releases kept for rollback (default 3). */
   keep?: number;
+  /** Worker processes (`auto` = one per core, or N), HOTPLUG_WORKERS in DIR/hotplug.env; default: kept, else auto. */
+  workers?: string;
 }
 
 export interface DeployResult extends AgentResult {
@@ -81,6 +83,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
       bundle: upload,
       port: opts.port,
       host: opts.host,
+      workers: opts.workers,
       keep: opts.keep ?? 3,
     });
     return { ...result, dir, url: publicUrl(opts.to, result.host, result.port) };
@@ -88,11 +91,43 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
 }
 
 /** Goes back one release on purpose: the newest release older than the current one. */
-export async function rollback(opts: RemoteOptions): Promise<DeployResult> {
+export async function rollback(opts: RemoteOptions & { release?: string }): Promise<DeployResult> {
   return withSshSession(targetOf(opts), async (target) => {
     const { node, dir } = await connect(target, opts);
     const agent = await uploadAgent(target, dir);
-    const result = await runAgent(target, node, agent, opts, { op: 'rollback', ...common(opts, dir) });
+    const result = await runAgent(target, node, agent, opts, { op: 'rollback', ...common(opts, dir), ...(opts.release !== undefined ? { release: opts.release } : {}) });
+    return { ...result, dir, url: publicUrl(opts.to, result.host, result.port) };
+  });
+}
+
+/** What a VM runs (`hotplug deploy --status`). */
+export async function status(opts: RemoteOptions): Promise<VmStatus> {
+  return withSshSession(targetOf(opts), async (target) => {
+    const { node, dir } = await connect(target, opts);
+    const agent = await uploadAgent(target, dir);
+    let found: VmStatus | undefined;
+    const run = await runSsh(target, [node, agent, 'run', encodeRequest({ op: 'status', ...common(opts, dir) })], {
+      onLine: (line) => {
+        try {
+          const e = JSON.parse(line) as AgentEvent;
+          if (e.event === 'status') found = e.status;
+        } catch {
+          // Not ours.
+        }
+      },
+    });
+    if (found !== undefined) return found;
+    if (run.code === 255) throw sshFailure(target, run);
+    throw new HotplugError(ErrorCode.Deploy, `could not read the status of ${opts.to} (exit ${run.code}): ${run.stderr.trim()}`);
+  });
+}
+
+/** Stops the service on a VM (every worker drains); `current` stays for the next deploy. */
+export async function stop(opts: RemoteOptions): Promise<DeployResult> {
+  return withSshSession(targetOf(opts), async (target) => {
+    const { node, dir } = await connect(target, opts);
+    const agent = await uploadAgent(target, dir);
+    const result = await runAgent(target, node, agent, opts, { op: 'stop', ...common(opts, dir) });
     return { ...result, dir, url: publicUrl(opts.to, result.host, result.port) };
   });
 }

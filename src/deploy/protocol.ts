@@ -25,15 +25,54 @@ export interface DeployRequest extends AgentRequestBase {
   /** Written to DIR/hotplug.env; undefined keeps what is there (first deploy: 4195 on 0.0.0.0). */
   port: number | undefined;
   host: string | undefined;
+  /** HOTPLUG_WORKERS in DIR/hotplug.env (`auto` or N); undefined keeps what is there (first deploy: auto). */
+  workers: string | undefined;
   /** Releases kept besides the current one. */
   keep: number;
 }
 
 export interface RollbackRequest extends AgentRequestBase {
   op: 'rollback';
+  /** Go back to exactly this release (a rolling deploy undoing one VM); default: the newest one older than `current`. */
+  release?: string;
 }
 
-export type AgentRequest = DeployRequest | RollbackRequest;
+export interface StatusRequest extends AgentRequestBase {
+  op: 'status';
+}
+
+export interface StopRequest extends AgentRequestBase {
+  op: 'stop';
+}
+
+export type AgentRequest = DeployRequest | RollbackRequest | StatusRequest | StopRequest;
+
+/** `hotplug deploy --status`: what one VM runs. */
+export interface VmStatus {
+  dir: string;
+  /** The release `current` points at (undefined before the first deploy). */
+  current: string | undefined;
+  /** Every release kept, oldest first. */
+  releases: string[];
+  manager: ServiceManagerKind;
+  /** The service runs (a supervisor or the systemd unit). */
+  running: boolean;
+  /** GET /ready from the VM answered 200. */
+  ready: boolean;
+  port: number;
+  host: string;
+  /** The cluster primary's state, when one runs. */
+  cluster?: {
+    pid: number;
+    phase: string;
+    workers: number;
+    generation: number;
+    /** The release the workers run (after reloads, newer than the one the primary started from). */
+    release: string | undefined;
+    pids: number[];
+    lastReload?: { state: string; release: string | undefined; error?: string; at: string };
+  };
+}
 
 export interface AgentResult {
   /** The release now serving. */
@@ -63,6 +102,7 @@ export interface AgentFailure {
 export type AgentEvent =
   | { event: 'step'; message: string }
   | { event: 'result'; result: AgentResult }
+  | { event: 'status'; status: VmStatus }
   | { event: 'error'; failure: AgentFailure };
 
 export function encodeRequest(req: AgentRequest): string {

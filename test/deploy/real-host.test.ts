@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -51,7 +52,7 @@ test('a bundle of the real host serves TS and Python plugins from ./start with t
   await poll('every process of the release to exit', () => (processesOf(release).length === 0 ? true : undefined), 15_000);
 });
 
-test('deploy the real host over ssh: it serves, a second deploy leaves nothing of the first, a release with a config error is rolled back', async (t) => {
+test('deploy the real host over ssh: it serves, a second deploy reloads its workers and leaves no worker or plugin of the first, a release with a config error is abandoned at once', async (t) => {
   const sshd = await startSshd(t);
   const work = await tempDir(t);
   const remoteDir = join(work, 'vm');
@@ -72,17 +73,25 @@ test('deploy the real host over ssh: it serves, a second deploy leaves nothing o
   const firstRelease = join(remoteDir, 'releases', first.release);
   await poll('the host and both plugins to run from the first release', () => (processesOf(firstRelease).length >= 3 ? true : undefined), 15_000);
 
-  // Replacing it leaves no process of the first release: not the host, not its TS or Python plugin.
+  // Replacing it leaves no worker of the first release and none of its TS or Python plugins. The cluster
+  // primary (started from the first release, holding the socket) is what stays: it started the new workers.
+  const primary = JSON.parse(readFileSync(join(remoteDir, '.hotplug', 'cluster.json'), 'utf8')) as { pid: number };
   const second = await deploy({ ...base, bundle: good.file });
   assert.equal(second.previous, first.release);
-  assert.deepEqual(processesOf(firstRelease), []);
+  await poll('the first release\'s workers and plugins to be gone', () => (processesOf(firstRelease).every((pid) => pid === primary.pid) ? true : undefined), 15_000);
+  const cluster = JSON.parse(readFileSync(join(remoteDir, '.hotplug', 'cluster.json'), 'utf8')) as { pid: number; release: string; generation: number };
+  assert.equal(cluster.pid, primary.pid, 'the same primary: the socket never closed');
+  assert.equal(cluster.release, join(remoteDir, 'releases', second.release));
+  assert.equal(cluster.generation, 2);
   assert.equal((await post(`${second.url}shout`, 'again')).body, 'AGAIN!');
 
+  const failedAt = Date.now();
   await assert.rejects(deploy({ ...base, bundle: broken.file }), (err: Error) => {
-    assert.match(err.message, /did not answer .*\/ready with 200/);
+    assert.match(err.message, /did not become ready: a new worker \(pid \d+\) exited before it was ready \(code 1\)/);
     assert.match(err.message, /rolled back to \S+, which is serving again/);
     assert.match(err.message, /no_such_plugin/, 'the config error from the failed release is shown');
     return true;
   });
+  assert.ok(Date.now() - failedAt < 30_000, 'it fails as soon as the new workers exit, not after the 60 s ready timeout');
   assert.equal((await post(`${first.url}reverse`, 'still here')).body, 'ereh llits');
 });

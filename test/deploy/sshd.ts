@@ -28,7 +28,17 @@ function keygen(file: string): void {
  * authorized_keys with a freshly generated client key, run in the foreground
  * (-D) as the current user and killed when the test ends.
  */
-export async function startSshd(t: Cleanup): Promise<TestSshd> {
+export interface SshdOptions {
+  /** Listen address (default 127.0.0.1). */
+  address?: string;
+  /** Listen port (default: a free one on 127.0.0.1). */
+  port?: number;
+  /** Wraps sshd's argv (e.g. to start it inside a network and mount namespace). */
+  wrap?: (argv: string[]) => string[];
+}
+
+export async function startSshd(t: Cleanup, opts: SshdOptions = {}): Promise<TestSshd> {
+  const address = opts.address ?? '127.0.0.1';
   const dir = await tempDir(t, 'hotplug-sshd-');
   await chmod(dir, 0o700);
   keygen(join(dir, 'host_key'));
@@ -41,13 +51,13 @@ export async function startSshd(t: Cleanup): Promise<TestSshd> {
 
   let lastErr = '';
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const config = join(dir, 'sshd_config');
     await writeFile(
       config,
       [
         `Port ${port}`,
-        'ListenAddress 127.0.0.1',
+        `ListenAddress ${address}`,
         `HostKey ${join(dir, 'host_key')}`,
         `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
         'PidFile none',
@@ -62,7 +72,8 @@ export async function startSshd(t: Cleanup): Promise<TestSshd> {
         '',
       ].join('\n'),
     );
-    const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const argv = (opts.wrap ?? ((a) => a))([SSHD, '-D', '-e', '-f', config]);
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -76,7 +87,7 @@ export async function startSshd(t: Cleanup): Promise<TestSshd> {
       'sshd to listen',
       async () => {
         if (child.exitCode !== null) return false;
-        return (await canConnect(port)) ? true : undefined;
+        return (await canConnect(address, port)) ? true : undefined;
       },
       10_000,
     );
@@ -86,11 +97,12 @@ export async function startSshd(t: Cleanup): Promise<TestSshd> {
     }
     const hostKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
     const otherKey = (await readFile(join(dir, 'other_host_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
-    await writeFile(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`);
-    await writeFile(join(dir, 'wrong_known_hosts'), `[127.0.0.1]:${port} ${otherKey}\n`);
+    const name = port === 22 ? address : `[${address}]:${port}`;
+    await writeFile(join(dir, 'known_hosts'), `${name} ${hostKey}\n`);
+    await writeFile(join(dir, 'wrong_known_hosts'), `${name} ${otherKey}\n`);
     return {
       port,
-      to: `${user}@127.0.0.1`,
+      to: `${user}@${address}`,
       identity: join(dir, 'client_key'),
       knownHosts: join(dir, 'known_hosts'),
       wrongKnownHosts: join(dir, 'wrong_known_hosts'),
@@ -100,9 +112,9 @@ export async function startSshd(t: Cleanup): Promise<TestSshd> {
   throw new Error(`sshd did not start:\n${lastErr}`);
 }
 
-function canConnect(port: number): Promise<boolean> {
+function canConnect(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
+    const s = connect(port, address);
     s.once('connect', () => {
       s.destroy();
       resolve(true);

@@ -15,8 +15,8 @@ const CLUSTER_HELP = [
   '  --workers N|auto  N worker processes share the port (node:cluster; auto = one per core; default: $HOTPLUG_WORKERS,',
   '                    else one process and no primary). Each worker runs its own plugin processes and batch',
   '                    policies. SIGHUP then rolls the workers onto new code with no refused request',
-  '  --follow LINK     with --workers: each SIGHUP starts workers from the release LINK points at now',
-  '                    (a bundle dir, e.g. the deploy dir\'s `current`)',
+  '  --follow LINK     each SIGHUP starts workers from the release LINK points at now (a bundle dir,',
+  '                    e.g. the deploy dir\'s `current`); implies --workers auto unless told otherwise',
   '  --status-file F   with --workers: the cluster state as JSON, rewritten on every change',
   '  --reload-timeout D  how long new workers get to become ready on SIGHUP (default 60s)',
 ].join('\n');
@@ -36,8 +36,11 @@ export const runCommand: Command = {
     const log = createLogger({ level: o.logLevel });
     if (cluster.isWorker) {
       const host = await startHost(o, log);
-      if (typeof host === 'number') return host;
-      return serveAsWorker(host, log, () => stopHost(host, log));
+      const code = typeof host === 'number' ? host : await serveAsWorker(host, log, () => stopHost(host, log));
+      // The channel to the primary would keep this process alive: let go of it (as a worker that means to, so
+      // node:cluster does not exit 0 at once), and a worker that could not start exits with its code.
+      if (process.connected) cluster.worker?.disconnect();
+      return code;
     }
     const workers = workersOf(args);
     if (workers !== undefined) {
@@ -58,7 +61,7 @@ export const runCommand: Command = {
         drainTimeoutMs: (o.shutdownTimeoutMs ?? 20_000) + DRAIN_SLACK_MS,
       });
     }
-    for (const flag of ['follow', 'status-file', 'reload-timeout']) {
+    for (const flag of ['status-file', 'reload-timeout']) {
       if (args.flags[flag] !== undefined) throw new HotplugError(ErrorCode.Usage, `--${flag} needs --workers`, { hint: 'hotplug run DIR --workers auto' });
     }
     const host = await startHost(o, log);
@@ -83,7 +86,9 @@ function workersOf(args: ParsedArgs): number | undefined {
   const flag = args.flags['workers'] as string | undefined;
   if (flag !== undefined) return parseWorkers(flag);
   const env = process.env['HOTPLUG_WORKERS'];
-  return env === undefined || env === '' ? undefined : parseWorkers(env, '$HOTPLUG_WORKERS');
+  if (env !== undefined && env !== '') return parseWorkers(env, '$HOTPLUG_WORKERS');
+  // Following a release link only makes sense with a primary: one worker per core then.
+  return args.flags['follow'] !== undefined ? parseWorkers('auto') : undefined;
 }
 
 /** Starts the host; on a config error prints every error, stops it and returns exit code 1. */

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { decodeRequest, type AgentEvent } from '../protocol.js';
-import { AgentError, runAgent } from './agent.js';
+import { AgentError, runAgent, vmStatus } from './agent.js';
 import { supervise } from './supervise.js';
 
 function emit(e: AgentEvent): void {
@@ -22,8 +22,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (argv[0] === 'run' && argv[1]) {
     try {
-      const result = await runAgent(decodeRequest(argv[1]), script, (message) => emit({ event: 'step', message }));
-      emit({ event: 'result', result });
+      const req = decodeRequest(argv[1]);
+      if (req.op === 'status') emit({ event: 'status', status: await vmStatus(req, script) });
+      else emit({ event: 'result', result: await runAgent(req, script, (message) => emit({ event: 'step', message })) });
       return 0;
     } catch (err) {
       const failure = err instanceof AgentError ? err.failure : { kind: 'failed' as const, message: (err as Error).message ?? String(err) };

@@ -6,8 +6,8 @@ import { basename, join } from 'node:path';
  *   DIR/releases/<id>/   one unpacked bundle each; ids sort by time
  *   DIR/current          symlink to releases/<id>: what the service runs
  *   DIR/hotplug.env      PORT, HOST, HOTPLUG_NODE and the user's own settings
- *   DIR/.hotplug/        the agent, uploads, lock, supervisor state
- *   DIR/logs/            the supervised process's log
+ *   DIR/.hotplug/        the agent, uploads, lock, supervisor state, cluster.json (the host's state)
+ *   DIR/logs/hotplug.log the supervised host's log (without systemd)
  */
 export class ReleaseTree {
   readonly dir: string;
@@ -26,6 +26,10 @@ export class ReleaseTree {
   }
   get envFile(): string {
     return join(this.dir, 'hotplug.env');
+  }
+  /** The cluster primary's state (`hotplug run --status-file`). */
+  get statusFile(): string {
+    return join(this.stateDir, 'cluster.json');
   }
   get logDir(): string {
     return join(this.dir, 'logs');

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, readFileSync, closeSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, closeSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { systemdUnit } from '../../bundle/systemd-unit.js';
@@ -7,18 +7,30 @@ import type { ServiceManagerKind } from '../protocol.js';
 import { argvOf, isAlive, signal, sweep, waitFor } from './procs.js';
 import type { ReleaseTree } from './releases.js';
 import { SUPERVISOR_PIDFILE, SUPERVISOR_STATE, type SupervisorState } from './supervise.js';
+import { readClusterStatus } from './cluster-status.js';
+
+/** Everything of every release: a primary started from an older release may run a newer one's workers. */
+async function sweepAll(tree: ReleaseTree): Promise<void> {
+  for (const id of tree.list()) await sweep(tree.releasePath(id), 5000);
+}
 
 /** How the VM runs the host. Both kinds are driven the same way by the agent. */
 export interface ServiceManager {
   readonly kind: ServiceManagerKind;
-  /** Stops whatever runs and waits until no process of `release` is left. */
-  stop(release: string | undefined): Promise<void>;
+  /** Stops whatever runs and waits until no process of any release is left; `disable`: not started at boot either. */
+  stop(release: string | undefined, disable?: boolean): Promise<void>;
   /** Starts `release` (which `current` already points at). */
   start(release: string): Promise<void>;
   /** True once the started host has exited or the service gave up: no use waiting for /ready. */
   crashed(): boolean;
   /** The last lines the running (or just failed) release logged. */
   logTail(release: string, lines: number): string;
+  /** Whether a host runs that rolls its workers onto `current` on reload() (a cluster primary following it). */
+  reloadable(): boolean;
+  /** Asks the running host to roll its workers onto what `current` points at now (SIGHUP). */
+  reload(): void;
+  /** Whether the service runs at all. */
+  running(): boolean;
 }
 
 const STOP_TIMEOUT_MS = 30_000;
@@ -55,9 +67,10 @@ class SystemdManager implements ServiceManager {
     this.unit = `${service}.service`;
   }
 
-  async stop(release: string | undefined): Promise<void> {
+  async stop(release: string | undefined, disable = false): Promise<void> {
     run('systemctl', ['stop', this.unit]);
-    if (release !== undefined) await sweep(this.tree.releasePath(release), 5000);
+    if (disable) run('systemctl', ['disable', '--quiet', this.unit]);
+    if (release !== undefined) await sweepAll(this.tree);
   }
 
   async start(_release: string): Promise<void> {
@@ -70,6 +83,7 @@ class SystemdManager implements ServiceManager {
     }
     run('systemctl', ['enable', '--quiet', this.unit]);
     run('systemctl', ['reset-failed', this.unit]);
+    rmSync(this.tree.statusFile, { force: true });
     this.since = new Date();
     const r = run('systemctl', ['start', this.unit]);
     if (!r.ok) throw new Error(`systemctl start ${this.unit} failed: ${r.out}`);
@@ -77,7 +91,21 @@ class SystemdManager implements ServiceManager {
 
   crashed(): boolean {
     const r = run('systemctl', ['show', '--property=NRestarts,ActiveState', this.unit]);
-    return /ActiveState=failed/.test(r.out) || /NRestarts=[1-9]/.test(r.out);
+    return /ActiveState=failed/.test(r.out) || /NRestarts=[1-9]/.test(r.out) || readClusterStatus(this.tree)?.error !== undefined;
+  }
+
+  running(): boolean {
+    return /ActiveState=active/.test(run('systemctl', ['show', '--property=ActiveState', this.unit]).out);
+  }
+
+  reloadable(): boolean {
+    const s = readClusterStatus(this.tree);
+    return this.running() && s !== undefined && isAlive(s.pid) && s.phase === 'serving';
+  }
+
+  reload(): void {
+    const r = run('systemctl', ['reload', this.unit]);
+    if (!r.ok) throw new Error(`systemctl reload ${this.unit} failed: ${r.out}`);
   }
 
   logTail(_release: string, lines: number): string {
@@ -128,10 +156,26 @@ class SupervisedManager implements ServiceManager {
         if (child !== undefined) signal(-child, 'SIGKILL');
       }
     }
-    if (release !== undefined) await sweep(this.tree.releasePath(release), 5000);
+    if (release !== undefined) await sweepAll(this.tree);
+  }
+
+  running(): boolean {
+    return this.supervisorPid() !== undefined;
+  }
+
+  reloadable(): boolean {
+    const s = readClusterStatus(this.tree);
+    return this.running() && s !== undefined && s.pid === this.state()?.child && isAlive(s.pid) && s.phase === 'serving';
+  }
+
+  reload(): void {
+    const s = readClusterStatus(this.tree);
+    if (s === undefined || !isAlive(s.pid)) throw new Error('the host is not running');
+    signal(s.pid, 'SIGHUP');
   }
 
   async start(release: string): Promise<void> {
+    rmSync(this.tree.statusFile, { force: true });
     const log = openSync(this.logFile(release), 'a', 0o600);
     try {
       const child = spawn(process.execPath, [this.agentScript, 'supervise', this.tree.dir, release], {
@@ -151,7 +195,7 @@ class SupervisedManager implements ServiceManager {
 
   crashed(): boolean {
     const s = this.state();
-    return s === undefined || s.exits > 0 || this.supervisorPid() === undefined;
+    return s === undefined || s.exits > 0 || this.supervisorPid() === undefined || readClusterStatus(this.tree)?.error !== undefined;
   }
 
   logTail(release: string, lines: number): string {
@@ -165,7 +209,8 @@ class SupervisedManager implements ServiceManager {
     }
   }
 
-  private logFile(release: string): string {
-    return join(this.tree.logDir, `${release}.log`);
+  /** One log for the supervised host, whichever release its workers run (they change on reload). */
+  private logFile(_release: string): string {
+    return join(this.tree.logDir, 'hotplug.log');
   }
 }

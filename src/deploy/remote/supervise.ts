@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { readEnvFile } from './env-file.js';
 import { signal, sweep, waitFor } from './procs.js';
 import { ReleaseTree } from './releases.js';
@@ -22,15 +22,16 @@ const STOP_GRACE_MS = 20_000;
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * The stand-in for systemd on a VM without it: runs RELEASE/start in its own
- * process group, restarts it when it fails (backoff doubling to 30 s, like
- * Restart=on-failure), and on SIGTERM stops the whole group — then sweeps
- * anything left that still lives in the release dir — before it exits.
+ * The stand-in for systemd on a VM without it: runs `DIR/current/start
+ * --follow DIR/current` (a cluster primary; `hotplug deploy` SIGHUPs it to
+ * roll its workers onto a new release) in its own process group, restarts it
+ * when it fails (backoff doubling to 30 s, like Restart=on-failure) from
+ * whatever `current` points at then, and on SIGTERM stops the whole group —
+ * then sweeps anything left that still lives in a release dir — before it exits.
  * Started detached (own session) with its output going to the release's log.
  */
 export async function supervise(dir: string, release: string): Promise<void> {
   const tree = new ReleaseTree(dir);
-  const releaseDir = tree.releasePath(release);
   const pidfile = join(tree.stateDir, SUPERVISOR_PIDFILE);
   const state: SupervisorState = { pid: process.pid, release, child: undefined, starts: 0, exits: 0, lastExit: undefined };
   const save = (): void => writeFileSync(join(tree.stateDir, SUPERVISOR_STATE), JSON.stringify(state));
@@ -53,7 +54,20 @@ export async function supervise(dir: string, release: string): Promise<void> {
   while (!stopping) {
     const env = { ...process.env, ...readEnvFile(tree.envFile), HOTPLUG_NODE: process.execPath };
     const started = Date.now();
-    child = spawn(join(releaseDir, 'start'), [], { cwd: releaseDir, env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+    // What `current` points at now: after reloads (SIGHUP to the host) that is a newer release than the first one.
+    let releaseDir: string;
+    try {
+      releaseDir = realpathSync(tree.currentLink);
+    } catch {
+      releaseDir = tree.releasePath(release);
+    }
+    state.release = basename(releaseDir);
+    child = spawn(join(releaseDir, 'start'), ['--follow', tree.currentLink, '--status-file', tree.statusFile], {
+      cwd: releaseDir,
+      env,
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     const exited = new Promise<string>((resolve) => {
       child?.once('error', (err) => resolve(`spawn error: ${err.message}`));
       child?.once('exit', (code, sig) => resolve(sig ? `signal ${sig}` : `code ${code}`));
@@ -79,7 +93,7 @@ export async function supervise(dir: string, release: string): Promise<void> {
   // The group first (the host and whatever it spawned), then stragglers by their cwd.
   const pid = child?.pid;
   if (pid !== undefined && !(await waitFor(() => !groupAlive(pid), STOP_GRACE_MS))) signal(-pid, 'SIGKILL');
-  await sweep(releaseDir, 5000);
+  for (const id of tree.list()) await sweep(tree.releasePath(id), 5000);
   try {
     if (readFileSync(pidfile, 'utf8').trim() === String(process.pid)) rmSync(pidfile);
   } catch {
