@@ -1,5 +1,6 @@
 // npm run bench:http — requests/s through the host (TS plugin, Python plugin) next to a bare node:http
-// server and FastAPI + uvicorn doing the same upper-casing; load from wrk (a separate process), 64 connections.
+// server and FastAPI + uvicorn doing the same upper-casing, and `hotplug run --workers 1` next to
+// `--workers 2`; load from wrk (a separate process), 64 connections.
 // env: BENCH_SECONDS (per wrk run, default 10), BENCH_ROUNDS (interleaved rounds, default 3),
 // BENCH_BASELINE (another built checkout, e.g. a worktree of an older commit: its host runs the same
 // functions in the same interleaved rounds, so a change is compared with what came before in one run).
@@ -58,7 +59,14 @@ async function main(): Promise<void> {
     const script = join(dir, 'post.lua');
     await writeFile(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "text/plain"\n`);
 
-    const [hostPort, barePort, fastPort] = [await freePort(), await freePort(), await freePort()];
+    const [hostPort, barePort, fastPort, w1Port, w2Port] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    // The same functions under `hotplug run --workers N` (a cluster primary and N workers sharing the port).
+    const cli = join(repo, 'bin/hotplug.js');
+    const quiet = { ...process.env, HOTPLUG_LOG_LEVEL: 'warn' };
+    for (const [n, port] of [[1, w1Port], [2, w2Port]] as const) {
+      const child = spawn(process.execPath, [cli, 'run', join(dir, 'functions'), '--workers', String(n), '--port', String(port)], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'], env: quiet });
+      children.push(child);
+    }
     start(process.execPath, [join(repo, 'dist/test/bench/http-host.js'), join(dir, 'functions'), String(hostPort)], repo);
     start(process.execPath, [join(fixtures, 'bare-node.mjs'), String(barePort)], repo);
     start('/usr/bin/python3', ['-m', 'uvicorn', 'app:app', '--app-dir', join(fixtures, 'fastapi'), '--host', '127.0.0.1', '--port', String(fastPort), '--log-level', 'warning', '--no-access-log'], repo);
@@ -68,6 +76,8 @@ async function main(): Promise<void> {
       { name: 'hotplug host + TS plugin (subprocess)', url: `http://127.0.0.1:${hostPort}/uppercase` },
       { name: 'FastAPI + uvicorn (1 worker)', url: `http://127.0.0.1:${fastPort}/pyupper` },
       { name: 'hotplug host + Python plugin (subprocess)', url: `http://127.0.0.1:${hostPort}/pyupper` },
+      { name: 'hotplug run --workers 1 + TS plugin', url: `http://127.0.0.1:${w1Port}/uppercase` },
+      { name: 'hotplug run --workers 2 + TS plugin', url: `http://127.0.0.1:${w2Port}/uppercase` },
     ];
     if (baseline !== undefined) {
       const hostJs = join(baseline, 'dist/test/bench/http-host.js');
@@ -94,13 +104,15 @@ async function main(): Promise<void> {
     }
     const results: Result[] = rounds.map(medianRun);
 
-    const [bare, hostTs, fast, hostPy, baseTs, basePy] = results as [Result, Result, Result, Result, Result?, Result?];
+    const [bare, hostTs, fast, hostPy, w1, w2, baseTs, basePy] = results as [Result, Result, Result, Result, Result, Result, Result?, Result?];
     const rows = [
       ['server', 'req/s', 'p50', 'p99', 'errors', 'ratio'],
       [bare.name, bare.rps.toFixed(0), bare.p50, bare.p99, String(bare.errors), '1.00x'],
       [hostTs.name, hostTs.rps.toFixed(0), hostTs.p50, hostTs.p99, String(hostTs.errors), `${(hostTs.rps / bare.rps).toFixed(2)}x of bare (target >= 0.6x)`],
       [fast.name, fast.rps.toFixed(0), fast.p50, fast.p99, String(fast.errors), '1.00x'],
       [hostPy.name, hostPy.rps.toFixed(0), hostPy.p50, hostPy.p99, String(hostPy.errors), `${(hostPy.rps / fast.rps).toFixed(2)}x of FastAPI (target >= 2x)`],
+      [w1.name, w1.rps.toFixed(0), w1.p50, w1.p99, String(w1.errors), '1.00x'],
+      [w2.name, w2.rps.toFixed(0), w2.p50, w2.p99, String(w2.errors), `${(w2.rps / w1.rps).toFixed(2)}x of 1 worker`],
     ];
     for (const [r, now] of [[baseTs, hostTs], [basePy, hostPy]] as const) {
       if (r) rows.push([r.name, r.rps.toFixed(0), r.p50, r.p99, String(r.errors), `this checkout: ${(now.rps / r.rps).toFixed(2)}x of it`]);
