@@ -1,4 +1,4 @@
-import type { Logger } from '../core/index.js';
+import { errorMessage, type Logger } from '../core/index.js';
 import type { Host } from '../host/index.js';
 import { readiness } from '../host/endpoints.js';
 import { isHotplugMessage, type ClusterView, type MetricsAnswer, type ToWorker, type WorkerReady } from './messages.js';
@@ -25,9 +25,25 @@ export async function serveAsWorker(host: Host, log: Logger, stop: () => Promise
   host.readyGate = () =>
     draining ? { ready: false, detail: { state: 'draining' } } : view ? { ready: view.ready, detail: view.detail } : { ready: false, detail: { state: 'waiting for the primary' } };
   let last = '';
+  let listening: 'no' | 'opening' | 'yes' = 'no';
   const report = (): void => {
     const r = readiness(host);
-    const msg: WorkerReady = { hotplug: 'ready', ready: r.ready, ...(r.failed !== undefined ? { failed: r.failed } : {}) };
+    // Join the shared socket once ready, and report ready once listening: a half-started worker takes no connection.
+    if (r.ready && listening === 'no') {
+      listening = 'opening';
+      host.listen().then(
+        () => {
+          listening = 'yes';
+          log.info({ url: host.url('/'), streams: host.streamIds().length, worker: process.pid }, 'serving');
+          report();
+        },
+        (err: unknown) => {
+          log.error({ err: errorMessage(err) }, 'this worker could not listen; exiting');
+          process.exit(1);
+        },
+      );
+    }
+    const msg: WorkerReady = { hotplug: 'ready', ready: r.ready && listening === 'yes', ...(r.failed !== undefined ? { failed: r.failed } : {}) };
     const key = JSON.stringify(msg);
     if (key === last || !process.connected) return;
     last = key;

@@ -51,6 +51,11 @@ export interface HostOptions {
   maxInFlight?: number;
   /** How long replaceStream waits for the new stream to connect (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * Listen in start() (default). False: start() builds and starts the streams and plugins, and
+   * listen() opens the port later (a cluster worker joins the shared socket only once it is ready).
+   */
+  listen?: boolean;
   /** Overrides every stream's `shutdown_timeout` (`--shutdown-timeout`); default: each file's, else 20 s. */
   shutdownTimeoutMs?: number;
   /** /ready shows errors in full (stderr tails, socket paths, pids): dev, or `run --ready-details`. Default: reasons only. */
@@ -146,8 +151,7 @@ export class Host {
     this.starting ??= (async () => {
       this.current = 'starting';
       this.server.setRoutes('host', hostRoutes(this));
-      const addr = await this.server.listen();
-      this.log.info({ host: addr.address, port: addr.port }, 'listening');
+      if (this.opts.listen !== false) await this.listen();
       const streams = [...(this.opts.streams ?? [])];
       if (this.opts.dir !== undefined) streams.push(...this.loadDir(this.opts.dir));
       for (const conf of streams) {
@@ -161,6 +165,13 @@ export class Host {
       this.current = 'running';
     })();
     return this.starting;
+  }
+
+  /** Opens the port (start() does, unless told not to). Idempotent. */
+  async listen(): Promise<void> {
+    if (this.server.address() !== undefined) return;
+    const addr = await this.server.listen();
+    this.log.info({ host: addr.address, port: addr.port }, 'listening');
   }
 
   /**

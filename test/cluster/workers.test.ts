@@ -29,7 +29,7 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
   const status = join(work, 'status.json');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const run: CliProcess = startCli(['run', functions, '--workers', '2', '--port', String(port), '--status-file', status, '--reload-timeout', '20s']);
+  const run: CliProcess = startCli(['run', functions, '--workers', '2', '--port', String(port), '--status-file', status, '--reload-timeout', '60s']);
   t.after(async () => {
     await run.stop('SIGTERM', 30_000);
   });
@@ -81,6 +81,7 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
     const late = load.errors.filter((e) => e.t > replacedAt);
     t.diagnostic(`worker ${victim} killed: ${summary.failed} of ${summary.ok + summary.failed} requests failed (the ones in flight on it), replaced by ${workerPids(after).join(', ')} in ${replacedAt - killedAt} ms`);
     assert.deepEqual(late, [], 'nothing fails once the replacement is ready');
+    assert.match(run.stderr(), new RegExp(`"worker":${victim},"how":"signal SIGKILL","replaceInMs":0`), 'the replacement is forked at once');
     assert.ok(summary.failed <= 8, `at most the 8 requests in flight fail, got ${summary.failed}: ${JSON.stringify(load.errors.slice(0, 3))}`);
     assert.ok(load.errors.every((e) => e.t >= killedAt - 50 && e.t <= replacedAt), 'failures only around the kill');
   });
@@ -125,11 +126,11 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
         const s = readStatus(status);
         return s?.reload?.seq === 2 && s.reload.state === 'failed' && settled(s) ? s : undefined;
       },
-      { timeoutMs: 20_000, what: `the reload to be abandoned${why()}` },
+      { timeoutMs: 50_000, what: `the reload to be abandoned${why()}` },
     );
-    const tookMs = Date.now() - sent;
-    assert.match(failed.reload?.error ?? '', /plugin whoami (crashed|failed)/);
-    assert.ok(tookMs < 15_000, `abandoned in ${tookMs} ms, well before the 20 s reload timeout`);
+    // Abandoned on the plugin's crash, not on the 60 s reload timeout.
+    assert.match(failed.reload?.error ?? '', /a new worker reports plugin whoami (crashed|failed)/);
+    t.diagnostic(`broken reload abandoned ${Date.now() - sent} ms after SIGHUP`);
     assert.deepEqual(workerPids(failed).sort(), workerPids(before).sort());
     const summary = await load.stop();
     assert.equal(summary.failed, 0, JSON.stringify(load.errors.slice(0, 5)));

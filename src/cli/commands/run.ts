@@ -93,7 +93,10 @@ function workersOf(args: ParsedArgs): number | undefined {
 
 /** Starts the host; on a config error prints every error, stops it and returns exit code 1. */
 async function startHost(o: ServeOptions, log: Logger): Promise<Host | number> {
-  const host = createHost({ dir: o.dir, ...hostServeOptions(o), log });
+  // A cluster worker opens the shared port only once it is ready (serveAsWorker): the socket's other
+  // workers keep taking every connection until then.
+  const worker = cluster.isWorker;
+  const host = createHost({ dir: o.dir, ...hostServeOptions(o), log, listen: !worker });
   if (o.logRequests) logRequests(host.requests, log);
   await host.start();
   const errors = host.diagnostics.filter((d) => d.severity === 'error');
@@ -102,6 +105,6 @@ async function startHost(o: ServeOptions, log: Logger): Promise<Host | number> {
     await host.stop();
     return 1;
   }
-  log.info({ url: host.url('/'), streams: host.streamIds().length, ...(cluster.isWorker ? { worker: process.pid } : {}) }, 'serving');
+  if (!worker) log.info({ url: host.url('/'), streams: host.streamIds().length }, 'serving');
   return host;
 }
