@@ -22,7 +22,7 @@ export type FeedState = 'idle' | 'watching' | 'lingering' | 'closed';
  * The console's event stream (server-sent events). While no page is open it
  * is idle: it does not listen to requests, runs no timer and samples no
  * process, so the hot path pays nothing. The first page starts it: requests
- * are recorded and sent in batches every 500 ms (at most 100 each; pages are told how many more there were), plugin stats and chart
+ * are recorded and sent in batches every 500 ms (at most 50 each; pages are told how many more there were), plugin stats and chart
  * points every second. After the last page goes it lingers 10 s, then idles.
  */
 export class ConsoleFeed {

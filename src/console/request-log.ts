@@ -6,7 +6,7 @@ export interface RequestLogOptions {
   keep?: number;
   /** Seconds of chart history kept (default 600). */
   seconds?: number;
-  /** New requests handed out per flush at most; the rest are counted as skipped (default 100). */
+  /** New requests handed out per flush at most; the rest are counted as skipped (default 50). */
   perFlush?: number;
 }
 
@@ -40,7 +40,7 @@ export class RequestLog {
   constructor(opts: RequestLogOptions = {}) {
     this.keep = opts.keep ?? 500;
     this.seconds = opts.seconds ?? 600;
-    this.perFlush = opts.perFlush ?? 100;
+    this.perFlush = opts.perFlush ?? 50;
   }
 
   add(r: RequestRecord): void {

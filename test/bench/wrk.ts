@@ -7,6 +7,8 @@ export interface Result {
   p50: string;
   p99: string;
   errors: number;
+  /** Requests wrk completed. */
+  requests: number;
 }
 
 /** Runs wrk (a separate process) against `url` for `secs` with a Lua `script`, two threads. */
@@ -19,10 +21,11 @@ export function wrk(url: string, secs: number, script: string, connections: numb
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0);
-  return { name: url, rps, p50, p99, errors, raw: out };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  return { name: url, rps, p50, p99, errors, requests, raw: out };
 }
 
 /** The median of runs by req/s. */
-export function medianRun(rs: readonly Result[]): Result {
-  return [...rs].sort((a, b) => a.rps - b.rps)[Math.floor((rs.length - 1) / 2)] as Result;
+export function medianRun<T extends Result>(rs: readonly T[]): T {
+  return [...rs].sort((a, b) => a.rps - b.rps)[Math.floor((rs.length - 1) / 2)] as T;
 }

@@ -10,13 +10,14 @@ export const CHROMIUM = '/usr/bin/chromium';
  * A real headless Chromium driven by playwright-core. close() closes it and
  * then makes sure none of its processes (renderers, GPU, zygotes) is left.
  */
-export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+export async function launchChromium(): Promise<{ browser: Browser; pids(): number[]; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run .ci/setup (it installs Debian's chromium)`);
   // Root in a container has no user namespace sandbox; the page is our own local console.
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'], timeout: 60_000 });
   const profile = profileDir();
   return {
     browser,
+    pids: () => (profile === undefined ? [] : processesMentioning(profile)),
     async close() {
       await browser.close().catch(() => undefined);
       if (profile === undefined) return;

@@ -66,10 +66,15 @@ function drawNav(): void {
     charts: 'Charts',
     playground: 'Playground',
   };
+  // Drawn only when something in it changed: under load this runs twice a second.
+  const key = JSON.stringify([tab, label, state.connected, state.broken.length]);
+  if (key === navKey) return;
+  navKey = key;
   fill(nav, ...TABS.map((t) => h('a', { href: `#${t}`, class: t === tab ? 'active' : state.broken.length && t === 'reloads' ? 'warn' : '' }, label[t])));
   fill(status, state.connected ? '● live' : '○ reconnecting…');
   status.className = state.connected ? 'conn live' : 'conn';
 }
+let navKey = '';
 
 window.addEventListener('hashchange', show);
 show();
