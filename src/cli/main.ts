@@ -3,6 +3,7 @@ import { parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { commands } from './commands.js';
 import { ConfigError, HotplugError } from '../core/index.js';
+import { didYouMean } from '../config/suggest.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -42,7 +43,9 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`hotplug: unknown command '${name}'\n\n${usage()}\n`);
+    const guess = didYouMean(name, commands.map((c) => c.name));
+    const what = name.startsWith('-') ? `unknown option '${name}'` : `unknown command '${name}'`;
+    process.stderr.write(`hotplug: ${what}${guess ? `; ${guess}` : ''}\n  hint: commands: ${commands.map((c) => c.name).join(', ')}; see 'hotplug --help'\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -33,7 +33,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
       ...base,
       transport: {
         target: 'pino-pretty',
-        options: { destination: opts.destination ?? 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+        options: { destination: opts.destination ?? 2, colorize: !process.env['NO_COLOR'], translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
       },
     });
   }

@@ -35,7 +35,7 @@ test('the packed tarball installs into a fresh project outside the repo: new (TS
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   assert.match(pkg.dependencies?.['hotplug'] ?? '', /\.tgz$/, 'hotplug is a dependency of the project');
   const installed = join(project, 'node_modules', 'hotplug');
-  for (const f of ['dist/src/cli/main.js', 'dist/src/sdk/ts/index.d.ts', 'src/sdk/python/hotplug/__init__.py', 'templates/ts/processor/main.ts', 'src/config/schemas/plugin.schema.json', 'proto/redpanda/runtime/v1alpha1/processor.proto']) {
+  for (const f of ['dist/src/cli/main.js', 'dist/console/app.js', 'dist/src/sdk/ts/index.d.ts', 'src/sdk/python/hotplug/__init__.py', 'templates/ts/processor/main.ts', 'src/config/schemas/plugin.schema.json', 'proto/redpanda/runtime/v1alpha1/processor.proto']) {
     assert.ok(existsSync(join(installed, f)), `the package holds ${f}`);
   }
   assert.ok(!existsSync(join(installed, 'test')) && !existsSync(join(installed, 'dist', 'test')), 'tests are not shipped');

@@ -9,7 +9,7 @@ import { devBanner } from '../banner.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { trapSignals, untilSignalled } from '../signals.js';
-import { SERVE_FLAGS, SERVE_HELP, hostServeOptions, serveOptions } from './serve-flags.js';
+import { SERVE_FLAGS, SERVE_HELP, explainListenError, hostServeOptions, serveOptions } from './serve-flags.js';
 
 /** Keeps DIR/.hotplug/pipeline.schema.json in step with the dir's plugins, for editors; a read-only dir only warns. */
 function refreshSchema(dir: string, log: Logger): void {
@@ -39,11 +39,11 @@ function reloadTarget(host: Host, dir: string, log: Logger): ReloadTarget {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'Serve a functions dir and hot-reload plugins and pipelines on save',
-  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--shutdown-timeout D] [--no-console]',
+  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--quiet|--verbose] [--shutdown-timeout D] [--no-console]',
   help: `${SERVE_HELP}\n  --no-console      do not serve the dev console at /_hotplug/\n\nThe dev console (http://HOST:PORT/_hotplug/, local requests only; GET / redirects there) shows routes\nwith a "try it" form, requests, plugin processes, reloads, charts and an expression playground.\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM. A reload stops the old version of a pipeline\nwithin its shutdown_timeout too.`,
   flags: { ...SERVE_FLAGS, 'no-console': 'boolean' },
   async run(args) {
-    const o = serveOptions(args);
+    const o = serveOptions(args, 'dev');
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
     // From the first moment: a SIGTERM while plugins or the watcher start still drains and cleans up.
     const trap = trapSignals(() => log.warn('second signal: exiting without draining'));
@@ -54,7 +54,10 @@ export const devCommand: Command = {
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
     initial.manifests.forEach((m) => host.plugins.register(m));
     refreshSchema(o.dir, log);
-    await host.start();
+    await host.start().catch(async (err: unknown) => {
+      await host.stop();
+      throw explainListenError(err, o);
+    });
     let watcher: DevWatcher | undefined;
     const devConsole = args.flags['no-console'] ? undefined : createDevConsole({ host, log, broken: () => watcher?.broken() ?? brokenFiles(initial.diagnostics) });
     for (const conf of initial.streams) {
@@ -67,7 +70,10 @@ export const devCommand: Command = {
     if (!trap.signalled()) {
       watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, o.dir, log), initial, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
       if ((await Promise.race([watcher.ready.then(() => 'ready'), trap.received])) === 'ready') {
-        process.stderr.write(`${devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) })}\n`);
+        const banner = devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) });
+        // Off a terminal the logs are JSON lines (`2>&1 | jq`): the banner is one of them rather than text in between.
+        if (process.stderr.isTTY) process.stderr.write(`${banner}\n`);
+        else log.info({ banner: banner.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim()) }, 'dev banner');
         log.info({ url: host.url('/') }, 'ready; watching for changes');
       }
     }

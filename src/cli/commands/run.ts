@@ -9,7 +9,7 @@ import { parseWorkers, runPrimary, serveAsWorker } from '../../cluster/index.js'
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { untilSignalled } from '../signals.js';
-import { SERVE_FLAGS, SERVE_HELP, hostServeOptions, serveOptions, type ServeOptions } from './serve-flags.js';
+import { SERVE_FLAGS, SERVE_HELP, explainListenError, hostServeOptions, serveOptions, type ServeOptions } from './serve-flags.js';
 
 const CLUSTER_HELP = [
   '  --workers N|auto  N worker processes share the port (node:cluster; auto = one per core; default: $HOTPLUG_WORKERS,',
@@ -98,7 +98,10 @@ async function startHost(o: ServeOptions, log: Logger): Promise<Host | number> {
   const worker = cluster.isWorker;
   const host = createHost({ dir: o.dir, ...hostServeOptions(o), log, listen: !worker });
   if (o.logRequests) logRequests(host.requests, log);
-  await host.start();
+  await host.start().catch(async (err: unknown) => {
+    await host.stop();
+    throw explainListenError(err, o);
+  });
   const errors = host.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     process.stderr.write(`${errors.map(formatDiagnostic).join('\n')}\nhotplug: ${errors.length} config error(s); not serving. Fix them, or use 'hotplug dev' to keep serving the rest while you edit.\n`);

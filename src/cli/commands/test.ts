@@ -2,6 +2,15 @@ import type { Command } from '../command.js';
 import { createLogger } from '../../core/index.js';
 import { runPipelineTests } from '../../host/index.js';
 import { runTests } from '../../testing/index.js';
+import { painter } from '../colour.js';
+
+/** Colours a report chunk: ok lines green, FAIL lines red, the summary by its outcome. */
+function colourReport(text: string, paint: ReturnType<typeof painter>): string {
+  return text
+    .replace(/^ok {3}.*$/gm, (l) => paint('green', l))
+    .replace(/^FAIL .*$/gm, (l) => paint('red', l))
+    .replace(/^(\d+) passed, (\d+) failed$/gm, (l, _p: string, f: string) => paint(f === '0' ? 'green' : 'red', l));
+}
 
 export const testCommand: Command = {
   name: 'test',
@@ -20,11 +29,12 @@ export const testCommand: Command = {
   ].join('\n'),
   flags: { verbose: 'boolean' },
   async run({ positionals, flags }) {
+    const paint = painter(process.stdout);
     const log = createLogger({ level: flags['verbose'] ? 'info' : 'error' });
     const { failed } = await runTests({
       paths: positionals.length ? positionals : ['functions'],
       log,
-      out: (t) => process.stdout.write(t),
+      out: (t) => process.stdout.write(colourReport(t, paint)),
       runPipelineTests: (target) => runPipelineTests(target, { log }),
     });
     return failed > 0 ? 1 : 0;
