@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli, startCli, waitForPing } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { repoRoot, runCli, startCli, waitForPing } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { httpStream } from '../dev/fixture.js';
 
@@ -31,4 +32,11 @@ test('run serves the console only with --console; dev serves it unless --no-cons
   const both = await runCli(['run', dir, '--console', '--workers', '2']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /--console needs a single process/);
+});
+
+test('the packed package holds the console page that npm run build bundled', () => {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+  for (const f of ['dist/console/app.js', 'dist/console/app.css', 'dist/src/console/console.js']) assert.ok(files.includes(f), `the package holds ${f}`);
 });
