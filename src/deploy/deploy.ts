@@ -35,7 +35,7 @@ export interface DeployOptions extends RemoteOptions {
   bundle: string;
   /** The port the host listens on (PORT in DIR/hotplug.env); default: kept, else 4195. */
   port?: number;
-  /** The address it listens on (HOST); default: kept, else 0.0.0.0 so a load balancer can reach it. */
+  /** The address it listens on (HOST); default: kept, else 127.0.0.1 (pass 0.0.0.0 or a private address to serve other machines). */
   host?: string;
   /** Old releases kept for rollback (default 3). */
   keep?: number;

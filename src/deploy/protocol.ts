@@ -22,7 +22,7 @@ export interface DeployRequest extends AgentRequestBase {
   op: 'deploy';
   /** Absolute path of the uploaded bundle on the VM. */
   bundle: string;
-  /** Written to DIR/hotplug.env; undefined keeps what is there (first deploy: 4195 on 0.0.0.0). */
+  /** Written to DIR/hotplug.env; undefined keeps what is there (first deploy: 4195 on 127.0.0.1). */
   port: number | undefined;
   host: string | undefined;
   /** HOTPLUG_WORKERS in DIR/hotplug.env (`auto` or N); undefined keeps what is there (first deploy: auto). */

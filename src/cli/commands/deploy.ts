@@ -20,7 +20,7 @@ export const deployCommand: Command = {
     '  --known-hosts FILE     known_hosts to check the host key against (never skipped)',
     '  --dir PATH             deploy dir on the VM (default /opt/hotplug for root, ~/hotplug otherwise)',
     '  --port N               port the host listens on (default: kept, else 4195)',
-    '  --host ADDR            address it binds (default: kept, else 0.0.0.0)',
+    '  --host ADDR            address it binds (default: kept, else 127.0.0.1: only the VM itself; 0.0.0.0 serves all)',
     '  --workers N|auto       worker processes sharing the port (default: kept, else auto = one per core)',
     '  --keep N               old releases kept for rollback (default 3)',
     '  --ready-timeout SECS   how long a first start gets to answer /ready (default 60; a reload: the host\'s 60 s)',
@@ -102,7 +102,7 @@ export const deployCommand: Command = {
     if (mode === 'rollback') {
       if (vms.length > 1) throw new HotplugError(ErrorCode.Usage, '--rollback takes one --to', { hint: 'roll back VMs one at a time, or deploy the older bundle to all of them' });
       const r = await rollback(remote(vms[0] as string));
-      process.stdout.write(`rolled back to ${r.release} (${r.manager}); serving at ${r.url}\n`);
+      process.stdout.write(`rolled back to ${r.release} (${r.manager}); serving at ${r.url}${onVmOnly(r.url)}\n`);
       return 0;
     }
     const file = positionals[0];
@@ -118,7 +118,7 @@ export const deployCommand: Command = {
       ...(flags['workers'] !== undefined ? { workers: flags['workers'] as string } : {}),
       ...(flags['keep'] !== undefined ? { keep: flags['keep'] as number } : {}),
     });
-    for (const r of results) process.stdout.write(`deployed ${r.release} (${r.manager}); serving at ${r.url}\n`);
+    for (const r of results) process.stdout.write(`deployed ${r.release} (${r.manager}); serving at ${r.url}${onVmOnly(r.url)}\n`);
     return 0;
   },
 };
@@ -132,4 +132,9 @@ function describe(to: string, s: VmStatus): string {
   }
   lines.push(`  releases kept: ${s.releases.join(', ') || 'none'}`);
   return lines.join('\n');
+}
+
+/** A URL on loopback serves the VM itself only: say how to expose it. */
+function onVmOnly(url: string): string {
+  return /^http:\/\/(127\.[\d.]+|\[::1\]|localhost)[:/]/.test(url) ? ' (on the VM only: deploy --host 0.0.0.0, or a private address, to serve other machines)' : '';
 }

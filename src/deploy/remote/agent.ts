@@ -11,6 +11,9 @@ import { newReleaseId, ReleaseTree } from './releases.js';
 import { pythonProblem } from './python-check.js';
 import { pickManager, type ServiceManager } from './service.js';
 
+/** Where a deployed host listens unless `deploy --host` says otherwise. */
+export const DEFAULT_HOST = '127.0.0.1';
+
 /** A failure the agent reports as such (everything else is a bug or an I/O error, reported as `failed`). */
 export class AgentError extends Error {
   readonly failure: AgentFailure;
@@ -40,7 +43,7 @@ export async function vmStatus(req: StatusRequest, agentScript: string): Promise
   const manager = pickManager(req.manager, tree, req.service, agentScript);
   const env = readEnvFile(tree.envFile);
   const port = Number(env['PORT'] ?? DEFAULT_PORT);
-  const host = env['HOST'] ?? '0.0.0.0';
+  const host = env['HOST'] ?? DEFAULT_HOST;
   const running = manager.running();
   const c = running ? readClusterStatus(tree) : undefined;
   const status: VmStatus = {
@@ -77,7 +80,7 @@ async function stop(req: StopRequest, tree: ReleaseTree, agentScript: string, sa
   say(`stopping ${current} (${manager.kind}): draining every worker`);
   await manager.stop(current, true);
   const env = readEnvFile(tree.envFile);
-  return { release: current, previous: undefined, port: Number(env['PORT'] ?? DEFAULT_PORT), host: env['HOST'] ?? '0.0.0.0', manager: manager.kind, pruned: [] };
+  return { release: current, previous: undefined, port: Number(env['PORT'] ?? DEFAULT_PORT), host: env['HOST'] ?? DEFAULT_HOST, manager: manager.kind, pruned: [] };
 }
 
 async function deploy(req: DeployRequest, tree: ReleaseTree, agentScript: string, say: Say): Promise<AgentResult> {
@@ -116,8 +119,9 @@ async function deploy(req: DeployRequest, tree: ReleaseTree, agentScript: string
   const before = readEnvFile(tree.envFile);
   updateEnvFile(tree.envFile, {
     PORT: req.port !== undefined ? String(req.port) : before['PORT'] === undefined ? String(DEFAULT_PORT) : undefined,
-    // A VM serves other machines (or a load balancer), so the wildcard address unless told otherwise.
-    HOST: req.host ?? (before['HOST'] === undefined ? '0.0.0.0' : undefined),
+    // Safe by default: loopback (a proxy or balancer on the VM reaches it); `deploy --host 0.0.0.0`
+    // (or a private address) exposes it to other machines.
+    HOST: req.host ?? (before['HOST'] === undefined ? DEFAULT_HOST : undefined),
     // Every core, as workers sharing the port; kept from the last deploy unless told.
     HOTPLUG_WORKERS: req.workers ?? (before['HOTPLUG_WORKERS'] === undefined ? 'auto' : undefined),
     HOTPLUG_NODE: process.execPath,
@@ -160,7 +164,7 @@ async function activate(
 ): Promise<AgentResult> {
   const env = readEnvFile(tree.envFile);
   const port = Number(env['PORT'] ?? DEFAULT_PORT);
-  const host = env['HOST'] ?? '0.0.0.0';
+  const host = env['HOST'] ?? DEFAULT_HOST;
   const url = readyUrl(host, port);
   if (previous !== undefined && manager.reloadable()) return reloadTo(tree, manager, next, previous, req, say, { url, port, host });
   say(previous === undefined ? `starting ${next} (${manager.kind})` : `replacing ${previous} with ${next} (${manager.kind})`);
