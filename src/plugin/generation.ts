@@ -134,8 +134,12 @@ export class Generation {
 
   private async doClose(): Promise<void> {
     if (this.active > 0 && !this.forced) await this.drain.wait(this.opts.drainTimeoutMs);
+    const close = (s: Supervisor): Promise<void> => (this.forced ? s.forceClose() : s.close());
+    // Closing an instance cuts a start in progress short (Init errors being retried), so close before
+    // waiting for the start; then again (idempotent) for instances the start created meanwhile.
+    for (const s of this.instances) void close(s).catch(() => {});
     await this.starting?.catch(() => {});
-    const results = await Promise.allSettled(this.instances.map((s) => (this.forced ? s.forceClose() : s.close())));
+    const results = await Promise.allSettled(this.instances.map(close));
     for (const r of results) if (r.status === 'rejected') this.log.warn({ err: r.reason }, 'closing a plugin instance failed');
   }
 }

@@ -124,6 +124,11 @@ export class PluginProcess {
     return this.child.pid;
   }
 
+  /** Init answered: the process serves. */
+  get started(): boolean {
+    return this.ready;
+  }
+
   stderrTail(): string {
     return this.tail.text();
   }

@@ -280,6 +280,8 @@ export class Supervisor {
   private async doClose(): Promise<void> {
     if (this.current !== 'stopped') this.setState('draining');
     this.wake?.();
+    // A start still in progress (a slow start, Init errors being retried) is cut short: it never served.
+    if (this.proc && !this.proc.started && !this.proc.exitInfo) this.proc.kill();
     await this.restarting;
     if (this.holds > 0 && !this.forced) await this.drain.wait(this.opts.drainTimeoutMs);
     await this.starting?.catch(() => {});

@@ -187,6 +187,19 @@ test('stdout/stderr are drained and re-logged: JSON stays structured, a 10 MiB l
   assert.equal((long['msg'] as string).length + (long['truncatedBytes'] as number), 10 * 1024 * 1024);
 });
 
+test('closing while Init errors are being retried ends the start at once (a shutdown is not held up by it)', async (t) => {
+  const dir = tempDir(t);
+  const { rt } = testRuntime(t, { initRetryMs: 60_000 });
+  const p = rt.processor(fixtureManifest('processor', 'ok'), { reject_until: join(dir, 'never') });
+  const starting = p.start().then(() => 'started', () => 'failed');
+  await until('an Init error is being retried', () => /not yet/.test(rt.health()[0]?.instances[0]?.lastError ?? ''));
+  const t0 = performance.now();
+  await p.close();
+  // Not a speed target: it tells "cut short" from "waited out the 60 s of retries".
+  assert.ok(performance.now() - t0 < 10_000, 'close did not wait for the Init retries');
+  assert.equal(await starting, 'failed');
+});
+
 test('a processor that fails to start is not respawned for every batch', async (t) => {
   // The next start waits its backoff (60 s here): the calls meanwhile fail fast with the start error.
   const { rt, lines } = testRuntime(t, { restart: { baseMs: 60_000, maxMs: 60_000 } });
