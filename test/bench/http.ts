@@ -6,7 +6,7 @@
 // functions in the same interleaved rounds, so a change is compared with what came before in one run).
 import { existsSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,11 @@ async function main(): Promise<void> {
     await cp(join(fixtures, 'pyupper'), join(dir, 'functions/pyupper'), { recursive: true });
     await cp(join(fixtures, 'uppercase.yaml'), join(dir, 'functions/uppercase.yaml'));
     await cp(join(fixtures, 'pyupper.yaml'), join(dir, 'functions/pyupper.yaml'));
+    // A contract-only Python plugin: grpcio and the protos, no hotplug SDK (so no coalescing), as a plugin
+    // built with the official SDK or by hand would be.
+    await mkdir(join(dir, 'functions/rawupper'));
+    await writeFile(join(dir, 'functions/rawupper/plugin.yaml'), `name: rawupper\ntype: processor\ncommand: ["python3", ${JSON.stringify(join(repo, 'test/fixtures/interop/raw_grpcio.py'))}, "upper"]\n`);
+    await writeFile(join(dir, 'functions/rawupper.yaml'), 'input:\n  http_server:\n    path: /rawupper\npipeline:\n  processors:\n    - rawupper: {}\noutput:\n  sync_response: {}\n');
     const script = join(dir, 'post.lua');
     await writeFile(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "text/plain"\n`);
 
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
       { name: 'hotplug host + Python plugin (subprocess)', url: `http://127.0.0.1:${hostPort}/pyupper` },
       { name: 'hotplug run --workers 1 + TS plugin', url: `http://127.0.0.1:${w1Port}/uppercase` },
       { name: 'hotplug run --workers 2 + TS plugin', url: `http://127.0.0.1:${w2Port}/uppercase` },
+      { name: 'hotplug host + contract-only Python plugin (grpcio, no SDK)', url: `http://127.0.0.1:${hostPort}/rawupper` },
     ];
     if (baseline !== undefined) {
       const hostJs = join(baseline, 'dist/test/bench/http-host.js');
@@ -104,13 +110,14 @@ async function main(): Promise<void> {
     }
     const results: Result[] = rounds.map(medianRun);
 
-    const [bare, hostTs, fast, hostPy, w1, w2, baseTs, basePy] = results as [Result, Result, Result, Result, Result, Result, Result?, Result?];
+    const [bare, hostTs, fast, hostPy, w1, w2, hostRaw, baseTs, basePy] = results as [Result, Result, Result, Result, Result, Result, Result, Result?, Result?];
     const rows = [
       ['server', 'req/s', 'p50', 'p99', 'errors', 'ratio'],
       [bare.name, bare.rps.toFixed(0), bare.p50, bare.p99, String(bare.errors), '1.00x'],
       [hostTs.name, hostTs.rps.toFixed(0), hostTs.p50, hostTs.p99, String(hostTs.errors), `${(hostTs.rps / bare.rps).toFixed(2)}x of bare (target >= 0.6x)`],
       [fast.name, fast.rps.toFixed(0), fast.p50, fast.p99, String(fast.errors), '1.00x'],
       [hostPy.name, hostPy.rps.toFixed(0), hostPy.p50, hostPy.p99, String(hostPy.errors), `${(hostPy.rps / fast.rps).toFixed(2)}x of FastAPI (target >= 2x)`],
+      [hostRaw.name, hostRaw.rps.toFixed(0), hostRaw.p50, hostRaw.p99, String(hostRaw.errors), `${(hostRaw.rps / fast.rps).toFixed(2)}x of FastAPI (target >= 1x)`],
       [w1.name, w1.rps.toFixed(0), w1.p50, w1.p99, String(w1.errors), '1.00x'],
       [w2.name, w2.rps.toFixed(0), w2.p50, w2.p99, String(w2.errors), `${(w2.rps / w1.rps).toFixed(2)}x of 1 worker`],
     ];

@@ -31,6 +31,7 @@ printTable([
   ['target', 'edits', 'p50 ms', 'max ms', 'failed requests', 'ok requests'],
   row('hotplug dev, TS plugin', hp.ts.latenciesMs, hp.ts.failedDuring, hp.ok),
   row('hotplug dev, Python plugin', hp.py.latenciesMs, hp.py.failedDuring, hp.ok),
+  row('hotplug dev, contract-only Python plugin (grpcio, no SDK)', hp.raw.latenciesMs, hp.raw.failedDuring, hp.ok),
   row('node --watch, plain node:http', watch.latenciesMs, watch.failedDuring, watch.ok),
 ]);
 console.log(`\nhotplug dev: ${hp.failed} failed of ${hp.ok + hp.failed} requests in the whole run`);
