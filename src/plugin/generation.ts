@@ -69,8 +69,9 @@ export class Generation {
             // A reload is watched by someone: its Init error is reported at once, not retried.
             initRetryMs: this.id > 1 ? 0 : o.initRetryMs,
             init: this.methods.init, close: this.methods.close, config: this.config,
-            // A plugin that has been reloaded once is being edited: keep a warm spare for its next save.
-            spares: this.id > 1 ? o.spares : undefined,
+            // A plugin that has been reloaded once is being edited: keep a warm spare for its next save
+            // (in dev, from its first start, so the first save is fast too).
+            spares: this.id > 1 || o.warmFromStart ? o.spares : undefined,
             ...(this.methods.onRestarted ? { onRestarted: this.methods.onRestarted } : {}),
             ...(this.methods.idleCloseMs !== undefined ? { idleCloseMs: this.methods.idleCloseMs } : {}),
           }),

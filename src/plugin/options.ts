@@ -28,6 +28,12 @@ export interface PluginRuntimeOptions {
   coalesceInFlight?: number;
   /** Keep a warm spare process for each plugin that has been reloaded (see warm/spare-pool.ts); default true, unless HOTPLUG_WARM_SPARES=0. */
   warmSpares?: boolean;
+  /**
+   * Start the warm spares with a plugin's first process rather than after its first reload, so the
+   * first save is as fast as the next ones (dev mode, where every plugin may be edited; one idle
+   * process per plugin launch shape). Default false.
+   */
+  warmFromStart?: boolean;
 }
 
 export type ResolvedOptions = Required<Omit<PluginRuntimeOptions, 'restart'>> & {
@@ -53,5 +59,6 @@ export function resolveOptions(o: PluginRuntimeOptions): ResolvedOptions {
     callDeadlineMs: o.callDeadlineMs ?? 30_000,
     coalesceInFlight: o.coalesceInFlight ?? 2,
     warmSpares: o.warmSpares ?? process.env['HOTPLUG_WARM_SPARES'] !== '0',
+    warmFromStart: o.warmFromStart ?? false,
   };
 }

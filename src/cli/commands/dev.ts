@@ -47,7 +47,7 @@ export const devCommand: Command = {
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
     // From the first moment: a SIGTERM while plugins or the watcher start still drains and cleans up.
     const trap = trapSignals(() => log.warn('second signal: exiting without draining'));
-    const host = createHost({ ...hostServeOptions(o), readyDetails: true, log });
+    const host = createHost({ ...hostServeOptions(o), readyDetails: true, log, plugins: { warmFromStart: true } });
     logRequests(host.requests, log);
     const load = () => loadDir(o.dir, host.loadOptions());
     const initial = load();
