@@ -60,11 +60,13 @@ try {
     await poll('load to flow', () => (load.events.length > 0 ? true : undefined));
     const started = performance.now();
     let outcome = 'deployed';
-    await deployIt().catch((err: Error) => (outcome = `rejected: ${err.message.split('\n')[0]?.slice(0, 90)}`));
+    await deployIt().catch((err: Error) => (outcome = `rejected (${/did not become ready: ([^;]*)/.exec(err.message)?.[1] ?? err.message.split('\n')[0]})`));
     const took = (performance.now() - started) / 1000;
     const done = performance.timeOrigin + performance.now();
-    const mark = load.events.length;
-    await poll('answers after the deploy', () => (load.events.filter((e) => e.url === who).length > mark + 20 ? true : undefined));
+    // Samples of what /who answers (one per 50 ms at most): a second's worth after the deploy.
+    const whoEvents = (): number => load.events.filter((e) => e.url === who).length;
+    const mark = whoEvents();
+    await poll('answers after the deploy', () => (whoEvents() > mark + 20 ? true : undefined));
     const s: LoadSummary = await load.stop();
     const after = load.events.filter((e) => e.url === who && e.t > done);
     const fromExpected = after.filter((e) => e.body?.startsWith(`${expect} `)).length;

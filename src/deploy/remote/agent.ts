@@ -237,8 +237,15 @@ async function reloadTo(
     }, RELOAD_WAIT_MS);
     if (outcome?.state === 'done') {
       tookOver = true;
+      // Done when the old workers are gone, so that nothing answers from `previous` once this returns.
+      say(`${next}'s workers are ready; ${previous}'s are draining`);
+      const drained = await waitFor(() => {
+        const s = readClusterStatus(tree);
+        return s !== undefined && s.slots.every((x) => x.generation === s.generation);
+      }, RELOAD_WAIT_MS);
+      if (!drained) say(`${previous}'s workers are still draining after ${RELOAD_WAIT_MS / 1000} s (they are killed at their shutdown deadline)`);
       if (await waitReady(at.url, 10_000, () => false)) {
-        say(`${next} serves; ${previous}'s workers drained`);
+        say(`${next} serves; ${previous}'s workers have drained`);
         return { release: next, previous, port: at.port, host: at.host, manager: manager.kind, pruned: [] };
       }
       problem = `release ${next} took over, but ${at.url} did not answer 200 afterwards`;
