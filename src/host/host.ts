@@ -299,7 +299,9 @@ export class Host {
     const out: Record<string, StreamHealth> = {};
     for (const [id, l] of this.live) {
       const f = l.stream.lastFailure();
-      out[id] = { state: l.stream.state(), ...l.stream.readiness(), ...(f && { lastFailure: { ...f, at: new Date(f.at).toISOString() } }) };
+      // A stream whose input finished is done, as a completed Kubernetes Job is: ready, state 'finished'.
+      const state = l.stream.finished() ? { state: 'finished', input: true, output: true } : { state: l.stream.state(), ...l.stream.readiness() };
+      out[id] = { ...state, ...(f && { lastFailure: { ...f, at: new Date(f.at).toISOString() } }) };
     }
     for (const [id, error] of this.broken) if (!out[id]) out[id] = { state: 'failed', input: false, output: false, error };
     return out;

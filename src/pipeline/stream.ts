@@ -99,6 +99,7 @@ export class Stream {
   /** See StreamParts.shutdownTimeoutMs. */
   readonly shutdownTimeoutMs: number;
   private readerDone: Promise<void> = Promise.resolve();
+  private ended = false;
   private readonly received: Counter;
   private readonly latency: Histogram;
   private readonly acked: Counter;
@@ -122,6 +123,15 @@ export class Stream {
 
   state(): StreamState {
     return this.current;
+  }
+
+  /**
+   * True once the input ended by itself (a `generate` with a count, stdin at
+   * EOF, a plugin input that returned) and the stream drained: finished work,
+   * not a failure, so /ready does not count it as not ready.
+   */
+  finished(): boolean {
+    return this.ended && this.current === 'stopped';
   }
 
   /** The last message that failed unhandled at the end of the pipeline (for /ready). */
@@ -172,7 +182,9 @@ export class Stream {
     this.readerDone = this.readLoop().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'stream reader failed'));
     // An input that ends by itself (generate with a count, stdin at EOF) drains the stream.
     void this.readerDone.then(() => {
-      if (!this.intake.signal.aborted) void this.stop();
+      if (this.intake.signal.aborted) return;
+      this.ended = true;
+      void this.stop();
     });
   }
 

@@ -78,3 +78,30 @@ COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(' ')}); COMP_CWORD=${word
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown shell 'fish'\n {2}hint: hotplug completion bash, or hotplug completion zsh/);
 });
+
+test('colour: lint and test colour their report on a terminal (a pseudo-terminal via script), not with NO_COLOR or off a TTY', () => {
+  const onTty = (cmd: string, env: NodeJS.ProcessEnv = {}): string => {
+    const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(hotplugBin)} ${cmd}`, '/dev/null'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', TERM: 'xterm', ...env } });
+    return r.stdout;
+  };
+  assert.match(onTty('lint functions'), /\x1b\[32m.*functions: ok\x1b\[39m/);
+  assert.match(onTty('test functions/uppercase'), /\x1b\[32m\d+ passed, 0 failed\x1b\[39m/);
+  assert.doesNotMatch(onTty('lint functions', { NO_COLOR: '1' }), /\x1b\[/);
+  const piped = spawnSync(process.execPath, [hotplugBin, 'lint', 'functions'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' } });
+  assert.doesNotMatch(piped.stdout, /\x1b\[/);
+});
+
+test('dev off a terminal: every stderr line is JSON (the banner is a log record), so `2>&1 | jq` works', async (t) => {
+  const { startCli, waitForPing } = await import('../helpers/cli.js');
+  const { freePort } = await import('../helpers/net.js');
+  const { waitFor } = await import('../helpers/poll.js');
+  const port = await freePort();
+  const dev = startCli(['dev', 'functions', '--port', String(port), '--no-console'], { env: { CI: 'true' } });
+  t.after(() => dev.stop('SIGKILL').then(() => undefined));
+  await waitForPing(`http://127.0.0.1:${port}`);
+  await waitFor(() => dev.stderr().includes('watching for changes'), { what: 'dev ready' });
+  const lines = dev.stderr().split('\n').filter((l) => l !== '');
+  for (const l of lines) assert.doesNotThrow(() => JSON.parse(l), `not JSON: ${l}`);
+  assert.ok(lines.some((l) => (JSON.parse(l) as { msg?: string; banner?: string[] }).msg === 'dev banner'), 'the banner is a record');
+  assert.equal(await dev.stop('SIGTERM'), 0);
+});

@@ -64,3 +64,26 @@ test('dev: the reload that mends a broken file or plugin says "fixed"', async (t
   await waitFor(() => /"msg":"fixed: [^"]*echo\.yaml — no errors left there"/.test(dev.stderr()), { what: 'the fixed line' }).catch((err: Error) => assert.fail(`${err.message}\n${dev.stderr()}`));
   await waitFor(async () => (await post('/echo', 'HI')) === '200 hi', { what: 'the new version' });
 });
+
+test('dev: an input that finishes leaves /ready at 200 (state finished); editing its code runs it again', async (t) => {
+  const gen = (v: string): string => `import { input, Message } from 'hotplug/sdk';\ninput(async function* () {\n  for (let i = 1; i <= 3; i++) yield new Message('${v} ' + i);\n});\n`;
+  const { dir, dev, base } = await devOn(t, {
+    'counter/plugin.yaml': 'name: counter\ntype: input\ncommand: ["node", "main.ts"]\n',
+    'counter/main.ts': gen('v1'),
+    'count.yaml': 'input:\n  counter: {}\noutput:\n  stdout: {}\n',
+  });
+  await waitFor(() => dev.stdout().includes('v1 3'), { timeoutMs: 30_000, what: 'the three messages' });
+  const ready = async (): Promise<{ status: number; body: { streams?: Record<string, { state: string }> } }> => {
+    const res = await fetch(`${base}/ready`);
+    return { status: res.status, body: (await res.json()) as { streams?: Record<string, { state: string }> } };
+  };
+  const finished = async (): Promise<boolean> => {
+    const r = await ready();
+    return r.status === 200 && r.body.streams?.['count']?.state === 'finished';
+  };
+  await waitFor(finished, { timeoutMs: 20_000, what: "/ready 200 with the stream 'finished'" });
+  writeFileSync(join(dir, 'counter', 'main.ts'), gen('v2'));
+  await waitFor(() => dev.stdout().includes('v2 3'), { timeoutMs: 30_000, what: 'the new code ran' }).catch((err: Error) => assert.fail(`${err.message}\n${dev.stderr()}`));
+  assert.match(dev.stderr(), /stream count had finished; running it again with the new counter/);
+  await waitFor(finished, { timeoutMs: 20_000, what: "/ready 200 and 'finished' again" });
+});

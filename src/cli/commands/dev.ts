@@ -4,7 +4,7 @@ import { DIR_SCHEMA, writeDirSchema } from '../../scaffold/project-files.js';
 import { loadDir } from '../../config/index.js';
 import { createDevConsole } from '../../console/index.js';
 import { createHost, type Host } from '../../host/index.js';
-import { brokenFiles, createDevWatcher, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
+import { brokenFiles, createDevWatcher, pluginsUsed, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
 import { devBanner } from '../banner.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
@@ -27,7 +27,17 @@ function reloadTarget(host: Host, dir: string, log: Logger): ReloadTarget {
       ms.forEach((m) => host.plugins.register(m));
       refreshSchema(dir, log);
     },
-    swapPlugin: (m) => host.reloadPlugin(m),
+    swapPlugin: async (m) => {
+      await host.reloadPlugin(m);
+      // A stream whose input had finished runs again with the new code, as `node --watch` reruns a script.
+      for (const id of host.streamIds()) {
+        const conf = host.streamConf(id);
+        if (conf && host.stream(id)?.finished() && pluginsUsed(conf, new Set([m.name])).size > 0) {
+          await host.replaceStream(id, conf);
+          log.info({ stream: id }, `stream ${id} had finished; running it again with the new ${m.name}`);
+        }
+      }
+    },
     startStream: async (conf: StreamConf) => {
       host.addStream(conf);
     },
