@@ -48,7 +48,7 @@ try {
   const base = { identity, knownHosts, dir, readyTimeoutMs: 120_000, workers: '2', log: (l: string) => process.stderr.write(`  ${l}\n`) };
   const addr = vms.map((vm) => vm.address);
   const first = performance.now();
-  await deployRolling({ ...base, to: addr.map((a) => `root@${a}`), bundle: v1, port: PORT });
+  await deployRolling({ ...base, to: addr.map((a) => `root@${a}`), bundle: v1, port: PORT, host: '0.0.0.0' });
   facts.push(['first deploy to 2 VMs (cold start, until /ready)', `${((performance.now() - first) / 1000).toFixed(1)} s`]);
   const lb = await startHaproxy(t, addr, PORT);
 

@@ -29,7 +29,7 @@ test('many VMs (network namespaces) behind HAProxy: a rolling deploy under load 
     return { code: r.code, out: r.stdout + r.stderr };
   };
 
-  const first = await cli([v1, '--port', String(PORT), '--workers', '1', '--ready-timeout', '90']);
+  const first = await cli([v1, '--port', String(PORT), '--host', '0.0.0.0', '--workers', '1', '--ready-timeout', '90']);
   assert.equal(first.code, 0, first.out);
   for (const vm of vms) assert.match(first.out, new RegExp(`serving at http://${vm.address.replaceAll('.', '\\.')}:${PORT}/`));
   // Each VM has its own deploy dir at the same path.
