@@ -24,7 +24,7 @@ export function parseYaml(text: string, file: string, diags: Diagnostics): YamlS
   const src: YamlSource = { file, text, doc, lines };
   for (const e of doc.errors) {
     const offset = (e.message.includes('quote') ? unclosedQuote(doc, e.pos[0]) : undefined) ?? (/^Flow (map|sequence)/.test(e.message) ? unclosedFlow(doc, e.pos[0]) : undefined) ?? e.pos[0];
-    diags.error(ErrorCode.YamlSyntax, yamlMessage(e.message), at(src, offset), syntaxHint(e.code));
+    diags.error(ErrorCode.YamlSyntax, yamlMessage(e.message), at(src, offset), syntaxHint(e.code, restOfLine(text, e.pos[0])));
   }
   for (const w of doc.warnings) {
     diags.warn(ErrorCode.YamlSyntax, yamlMessage(w.message), at(src, w.pos[0]));
@@ -155,7 +155,20 @@ function yamlMessage(msg: string): string {
   return `invalid YAML: ${msg.split('\n')[0]}`;
 }
 
-function syntaxHint(code: string): string {
+function restOfLine(text: string, offset: number): string {
+  const end = text.indexOf('\n', offset);
+  return text.slice(offset, end < 0 ? text.length : end);
+}
+
+// A compact "key: a: b" is a value that needs quotes; otherwise a nested key
+// where a value was expected means a line is indented too far (or too little).
+function implicitKeyHint(rest: string): string {
+  return /:\s+\S/.test(rest) && !/^\s*-/.test(rest)
+    ? 'a value that contains ": " must be quoted'
+    : 'check the indentation: keys of one mapping start at the same column, and a nested block goes on its own line under its key';
+}
+
+function syntaxHint(code: string, rest: string): string {
   switch (code) {
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
@@ -166,7 +179,7 @@ function syntaxHint(code: string): string {
       return 'YAML indentation must use spaces, not tabs';
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY':
-      return 'a value that contains ": " must be quoted';
+      return implicitKeyHint(rest);
     default:
       return 'fix the YAML syntax at this position';
   }

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+test('lint: a mis-indented line gets an indentation hint, a value with ": " the quoting hint', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-yamlhint-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'indent.yaml'), 'input:\n  http_server:\n    path: /x\n      address: a\noutput:\n  drop: {}\n');
+  writeFileSync(join(dir, 'colon.yaml'), 'input:\n  http_server:\n    path: /x: y\noutput:\n  drop: {}\n');
+  const r = await runCli(['lint', dir]);
+  assert.equal(r.code, 1, r.stderr);
+  const out = r.stdout + r.stderr;
+  const indent = out.split('\n').filter((l, i, all) => l.includes('indent.yaml:3:11') || all[i - 1]?.includes('indent.yaml:3:11'));
+  assert.ok(indent.length >= 2, out);
+  assert.ok(indent.every((l) => !l.includes('must be quoted')), out);
+  assert.match(indent.join('\n'), /hint: check the indentation/);
+  assert.match(out, /colon\.yaml:3:11: invalid YAML: Nested mappings[^\n]*\n {2}hint: a value that contains ": " must be quoted/);
+});
