@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, parse, visit, type Scalar } from 'yaml';
-import { ErrorCode } from '../core/errors.js';
+import { ErrorCode, type SourceLocation } from '../core/errors.js';
 import type { Diagnostics } from './diagnostics.js';
 import { scalarOffsets } from './scalar-offsets.js';
 import { at, childPath, type YamlSource } from './source.js';
@@ -27,23 +27,19 @@ export function interpolateEnv(src: YamlSource, env: EnvLookup, diags: Diagnosti
     Scalar(key, node) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const original = node.value;
-      let missing = false;
+      let missing: SourceLocation | undefined;
       const substitute = (match: string, name: string, fallback: string | undefined, index: number): string => {
         const value = env(name);
         // A default may itself name a variable: ${EVENTS_URL:${HOTPLUG_URL:http://127.0.0.1:4195}/in}.
         if (fallback !== undefined) return value === undefined || value === '' ? fallback.replace(ENV_REF, (m, n: string, f: string | undefined) => substitute(m, n, f, index)) : value;
         if (value !== undefined) return value;
-        missing = true;
         const offset = scalarOffsets(src.text, node)(index);
-        diags.error(
-          ErrorCode.EnvVar,
-          `environment variable ${name} is not set`,
-          at(src, offset, pathOf(src, node)),
-          `set ${name}, or give a default: \${${name}:value}`,
-        );
+        missing = at(src, offset, pathOf(src, node));
+        diags.error(ErrorCode.EnvVar, `environment variable ${name} is not set`, missing, `set ${name}, or give a default: \${${name}:value}`);
         return match;
       };
       const replaced = original.replace(ENV_REF, substitute);
+      if (missing) diags.settle(missing);
       if (missing || replaced === original) return;
       node.value = node.type === 'PLAIN' ? retype(replaced) : replaced;
       changed.add(node);

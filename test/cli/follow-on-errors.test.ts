@@ -19,3 +19,16 @@ test('lint: a mis-indented line gets an indentation hint, a value with ": " the 
   assert.match(indent.join('\n'), /hint: check the indentation/);
   assert.match(out, /colon\.yaml:3:11: invalid YAML: Nested mappings[^\n]*\n {2}hint: a value that contains ": " must be quoted/);
 });
+
+test('lint: an unset ${VAR} is reported once, not also as whatever its literal text breaks', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-unsetvar-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'a.yaml'), 'input:\n  http_server:\n    path: ${HOTPLUG_TEST_ROUTE}${HOTPLUG_TEST_SUFFIX}\noutput:\n  drop: {}\n');
+  const r = await runCli(['lint', dir], { env: { HOTPLUG_TEST_ROUTE: undefined, HOTPLUG_TEST_SUFFIX: undefined } });
+  assert.equal(r.code, 1, r.stderr);
+  const out = r.stdout + r.stderr;
+  assert.match(out, /a\.yaml:3:11: environment variable HOTPLUG_TEST_ROUTE is not set/);
+  assert.match(out, /environment variable HOTPLUG_TEST_SUFFIX is not set/);
+  assert.doesNotMatch(out, /mixes a parameter/);
+  assert.match(out, /2 error\(s\)/);
+});
