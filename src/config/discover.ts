@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, type Dirent } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ErrorCode, errorMessage, type Diagnostic } from '../core/errors.js';
 import type { PluginManifest } from '../core/spec.js';
 import { locateManifestKey, readManifest } from './manifest.js';
@@ -21,6 +21,8 @@ export interface Discovery {
   tests: string[];
   /** Manifest errors, duplicate plugin names, duplicate stream ids. */
   diagnostics: Diagnostic[];
+  /** Folder names of plugins whose plugin.yaml has errors (reported once, at the manifest). */
+  broken: string[];
 }
 
 export const MANIFEST_FILE = 'plugin.yaml';
@@ -41,11 +43,15 @@ export function discover(dir: string): Discovery {
   const diagnostics: Diagnostic[] = [];
   walk(root, root, pluginFiles, streams, tests, diagnostics);
   const byName = new Map<string, PluginManifest>();
+  const broken: string[] = [];
   for (const file of pluginFiles.sort()) {
     const res = readManifest(file);
     diagnostics.push(...res.diagnostics);
     const m = res.value;
-    if (!m) continue;
+    if (!m) {
+      broken.push(basename(dirname(file)));
+      continue;
+    }
     const first = byName.get(m.name);
     if (first) {
       diagnostics.push({
@@ -74,7 +80,7 @@ export function discover(dir: string): Discovery {
     } else seen.set(s.id, s);
   }
   const manifests = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-  return { dir: root, manifests, streams: [...seen.values()], tests: tests.sort(), diagnostics };
+  return { dir: root, manifests, streams: [...seen.values()], tests: tests.sort(), diagnostics, broken };
 }
 
 /** Folders never searched for pipelines. */

@@ -53,7 +53,8 @@ export function loadDir(dir: string, opts: DirOptions): DirConf {
   const streams: StreamConf[] = [];
   for (const { id, file } of discovery.streams) {
     const res = readStream(file, { catalog, id, ...(opts.env && { env: opts.env }), ...(opts.expr && { expr: opts.expr }) });
-    diagnostics.push(...res.diagnostics);
+    // A use of a plugin whose manifest is broken is not an error of its own: that is reported at the manifest.
+    diagnostics.push(...res.diagnostics.filter((d) => !(d.code === ErrorCode.UnknownComponent && discovery.broken.some((n) => d.message.endsWith(` '${n}'`)))));
     if (res.value) streams.push(res.value);
   }
   // A stream whose route is taken by another does not start; the first claim keeps serving.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -31,4 +31,21 @@ test('lint: an unset ${VAR} is reported once, not also as whatever its literal t
   assert.match(out, /environment variable HOTPLUG_TEST_SUFFIX is not set/);
   assert.doesNotMatch(out, /mixes a parameter/);
   assert.match(out, /2 error\(s\)/);
+});
+
+test('lint: a broken plugin.yaml is reported once, at the manifest, not as unknown processor in every pipeline using it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-brokenmanifest-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'shout'));
+  writeFileSync(join(dir, 'shout', 'plugin.yaml'), 'name: shout\ntype: processor\nlang: [python\n');
+  for (const f of ['a', 'b']) writeFileSync(join(dir, `${f}.yaml`), `input:\n  http_server:\n    path: /${f}\npipeline:\n  processors:\n    - shout: {}\n    - nosuch: {}\noutput:\n  drop: {}\n`);
+  const r = await runCli(['lint', dir]);
+  assert.equal(r.code, 1, r.stderr);
+  const out = r.stdout + r.stderr;
+  assert.match(out, /shout[/\\]plugin\.yaml:3:7: invalid YAML/);
+  assert.doesNotMatch(out, /unknown processor 'shout'/);
+  // Other unknown names are still errors, in each pipeline.
+  assert.match(out, /a\.yaml:7:7: unknown processor 'nosuch'/);
+  assert.match(out, /b\.yaml:7:7: unknown processor 'nosuch'/);
+  assert.match(out, /3 error\(s\)/);
 });
