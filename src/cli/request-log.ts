@@ -13,12 +13,14 @@ export function requestLine(r: RequestRecord): string {
 /**
  * Logs every finished request (dev, and run with --log-requests): info for
  * answers below 400, warn for 4xx, error for 5xx with the error's text.
- * Returns the unsubscribe function.
+ * The host's own endpoints (health and readiness polls, metrics scrapes, the
+ * console) are logged at debug only: a 503 from /ready while starting is not
+ * a failed request. Returns the unsubscribe function.
  */
 export function logRequests(requests: RequestEvents, log: Logger): () => void {
   const rlog = log.child({ component: 'requests' });
   return requests.on((r) => {
-    const level = r.status >= 500 ? 'error' : r.status >= 400 ? 'warn' : 'info';
+    const level = isHostEndpoint(r.path) ? 'debug' : r.status >= 500 ? 'error' : r.status >= 400 ? 'warn' : 'info';
     const fields = {
       method: r.method, path: r.path, status: r.status, ms: r.ms,
       ...(r.stream !== '' && { stream: r.stream }),
@@ -28,6 +30,13 @@ export function logRequests(requests: RequestEvents, log: Logger): () => void {
     };
     rlog[level](fields, requestLine(r));
   });
+}
+
+const HOST_PATHS = new Set(['/ping', '/ready', '/metrics']);
+
+function isHostEndpoint(path: string): boolean {
+  const p = path.split('?')[0] ?? path;
+  return HOST_PATHS.has(p) || p === '/_hotplug' || p.startsWith('/_hotplug/');
 }
 
 function firstLine(text: string): string {

@@ -87,3 +87,11 @@ test('dev: an input that finishes leaves /ready at 200 (state finished); editing
   assert.match(dev.stderr(), /stream count had finished; running it again with the new counter/);
   await waitFor(finished, { timeoutMs: 20_000, what: "/ready 200 and 'finished' again" });
 });
+
+test('dev: polls of /ping, /ready, /metrics and the console are not logged as requests; function requests are', async (t) => {
+  const { dev, post, base } = await devOn(t, { 'echo.yaml': echoStream });
+  for (const p of ['/ready', '/metrics', '/_hotplug/', '/ping']) await (await fetch(`${base}${p}`)).arrayBuffer();
+  assert.equal(await post('/echo', 'hi'), '200 HI');
+  await waitFor(() => dev.stderr().includes('"msg":"POST /echo 200'), { what: `the /echo request line\n${dev.stderr()}` });
+  assert.doesNotMatch(dev.stderr(), /"msg":"GET \/(ping|ready|metrics|_hotplug)/);
+});
