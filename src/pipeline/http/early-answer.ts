@@ -23,8 +23,9 @@ export function skipBody(req: IncomingMessage, res: ServerResponse): void {
 // node closes a `Connection: close` socket (destroySoon) as soon as the answer
 // is written; were body bytes still arriving, the kernel would answer them
 // with a reset and the client could lose the answer it has not read yet. So:
-// half-close, drop what arrives for a moment (bounded in bytes and time),
-// then destroy.
+// half-close, drop what arrives for a moment (bounded in bytes: past that the
+// socket is paused, so the client's window fills and it stops sending, with no
+// reset that could race its read of the answer), then destroy.
 function lingerOnClose(socket: Socket): void {
   socket.destroySoon = function lingeringClose(this: Socket): void {
     if (this.writable) this.end();
@@ -35,7 +36,7 @@ function lingerOnClose(socket: Socket): void {
       this.destroy();
     };
     const onData = (): void => {
-      if (this.bytesRead - start > LINGER_BYTES) stop();
+      if (this.bytesRead - start > LINGER_BYTES) this.pause();
     };
     const timer = setTimeout(stop, LINGER_MS);
     timer.unref();
