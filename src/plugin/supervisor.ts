@@ -208,6 +208,12 @@ export class Supervisor {
       let late = false;
       const timer = setTimeout(() => {
         late = true;
+        if (p.killed || p.exitInfo) {
+          // Already being replaced for another call (whose miss was logged and counted): nothing is
+          // known about this one, which re-runs alone like any work caught in a crash.
+          reject(new PluginDeadlineError(this.opts.name, deadlineMs, false));
+          return;
+        }
         const err = new PluginDeadlineError(this.opts.name, deadlineMs, p.inFlight <= 1);
         this.lastError = err;
         this.deadlineKill = err;
