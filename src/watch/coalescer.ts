@@ -8,6 +8,8 @@ export interface Coalescer<K> {
   add(key: K): void;
   /** Hands on what is pending now, without waiting. */
   flushNow(): void;
+  /** True while events wait for the quiet period. */
+  pending(): boolean;
   close(): void;
 }
 
@@ -38,6 +40,7 @@ export function createCoalescer<K>(opts: { quietMs: number; maxWaitMs: number; o
       quietTimer.unref();
     },
     flushNow: flush,
+    pending: () => pending.size > 0,
     close() {
       closed = true;
       if (quietTimer) clearTimeout(quietTimer);

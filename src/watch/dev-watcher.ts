@@ -4,9 +4,9 @@ import { formatDiagnostic, type Logger, type PluginManifest, type StreamConf } f
 import type { DirConf } from '../config/index.js';
 import { createCoalescer } from './coalescer.js';
 import { isIgnoredPath } from './ignore.js';
-import { planReload, pluginsUsed, readSource, type RunningState } from './plan.js';
+import { planReload, pluginsUsed, type RunningState } from './plan.js';
 import { createSerialRunner } from './serial.js';
-import { fingerprintDir } from './fingerprint.js';
+import { changedFiles, dirPrint, snapshotFiles, type FileSnapshot } from './fingerprint.js';
 import { brokenFiles, type BrokenFile, type ReloadRecord } from './reload-record.js';
 
 /**
@@ -25,6 +25,9 @@ export interface ReloadTarget {
   stopStream(id: string): Promise<void>;
 }
 
+/** After the last watcher event, when to compare the files once more (past chokidar's 50 ms change throttle). */
+const RECHECK_MS = 100;
+
 export interface DevWatcherOptions {
   dir: string;
   target: ReloadTarget;
@@ -32,6 +35,8 @@ export interface DevWatcherOptions {
   initial: DirConf;
   /** Loads and checks the whole functions dir again. */
   load: () => DirConf;
+  /** The dir's files as taken (snapshotFiles) before `initial` was loaded; default: when the watcher starts. */
+  initialFiles?: FileSnapshot;
   log: Logger;
   /** Quiet period before a burst of events is handled (default 25 ms). */
   quietMs?: number;
@@ -52,11 +57,13 @@ export interface DevWatcher {
 export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   const dir = resolve(opts.dir);
   const log = opts.log;
+  /** The files as they were just before the last load: what runs is never older than this. */
+  let loadedFiles: FileSnapshot = opts.initialFiles ?? snapshotFiles(dir);
   const running: RunningState = {
-    streams: new Map(opts.initial.streams.map((s) => [s.id, { conf: s, source: readSource(s.file) }])),
+    streams: new Map(opts.initial.streams.map((s) => [s.id, { conf: s, source: loadedFiles.get(s.file) ?? '' }])),
     manifests: new Map(opts.initial.manifests.map((m) => [m.name, m])),
     pendingCode: new Set(),
-    prints: new Map(opts.initial.manifests.map((m) => [m.name, fingerprintDir(m.dir)])),
+    prints: new Map(opts.initial.manifests.map((m) => [m.name, dirPrint(loadedFiles, m.dir)])),
   };
   const runner = createSerialRunner<string>((_k, err) => log.error({ err }, 'reload failed'));
   let changed = new Set<string>();
@@ -71,9 +78,10 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     changed = new Set();
     const started = performance.now();
     const startedAt = Date.now();
+    const files = snapshotFiles(dir);
     const loaded = opts.load();
     loadErrors = brokenFiles(loaded.diagnostics);
-    const plan = planReload(running, loaded, paths);
+    const plan = planReload(running, loaded, paths, files);
     for (const d of plan.diagnostics) {
       const text = formatDiagnostic(d);
       if (d.severity === 'error') log.error(`${text}\n  (the previous version keeps serving)`);
@@ -97,9 +105,8 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     };
     const swaps = plan.swapPlugins.map(async (m) => {
       try {
-        const print = fingerprintDir(m.dir);
         await opts.target.swapPlugin(m);
-        running.prints.set(m.name, print);
+        running.prints.set(m.name, dirPrint(files, m.dir));
         failedPlugins.delete(m.name);
       } catch (err) {
         fail(`plugin ${m.name}`, err);
@@ -112,7 +119,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
       ...plan.startStreams.map(async (conf) => {
         try {
           await opts.target.startStream(conf);
-          running.streams.set(conf.id, { conf, source: readSource(conf.file) });
+          running.streams.set(conf.id, { conf, source: files.get(conf.file) ?? '' });
         } catch (err) {
           fail(`stream ${conf.id}`, err);
           log.error(`stream ${conf.id}: failed to start\n${(err as Error).message}`);
@@ -122,7 +129,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
         try {
           await opts.target.replaceStream(oldId, conf);
           running.streams.delete(oldId);
-          running.streams.set(conf.id, { conf, source: readSource(conf.file) });
+          running.streams.set(conf.id, { conf, source: files.get(conf.file) ?? '' });
         } catch (err) {
           fail(`stream ${conf.id}`, err);
           log.error(`stream ${conf.id}: the new version failed to start; the previous one keeps serving\n${(err as Error).message}`);
@@ -137,6 +144,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
       }),
     ];
     await Promise.all(streamOps);
+    loadedFiles = files;
     const ms = Math.round(performance.now() - started);
     const what = plan.changes.length ? plan.changes.join(', ') : [...paths].map((p) => relative(dir, p)).join(', ');
     if (plan.changes.length === 0 && plan.diagnostics.length === 0) {
@@ -165,14 +173,47 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     }
   };
 
+  let reloads = 0; // requested reloads not yet settled
+  let closed = false;
   const coalescer = createCoalescer<string>({
     quietMs: opts.quietMs ?? 25,
     maxWaitMs: 300,
     onFlush: (paths) => {
       for (const p of paths) changed.add(p);
-      runner.run('reload', reload).catch((err: unknown) => log.error({ err }, 'reload failed'));
+      reloads++;
+      runner
+        .run('reload', reload)
+        .catch((err: unknown) => log.error({ err }, 'reload failed'))
+        .finally(() => {
+          reloads--;
+          verify();
+        });
     },
   });
+
+  /**
+   * The last save wins: compares the files with what the last reload loaded and
+   * reloads what differs. It runs after every reload and RECHECK_MS after the
+   * last watcher event, because chokidar drops a file's change events for 50 ms
+   * after it reports one (and fs events can come in late), so a quick second
+   * save may never be reported.
+   */
+  const verify = (): void => {
+    if (closed || reloads > 0 || coalescer.pending()) return; // that reload verifies when it is done
+    try {
+      const missed = changedFiles(loadedFiles, snapshotFiles(dir));
+      if (missed.length) log.debug(`changed without a file watcher event: ${missed.map((p) => relative(dir, p)).join(', ')}`);
+      missed.forEach((p) => coalescer.add(p));
+    } catch (err) {
+      log.warn({ err }, 'could not compare the files with what was loaded');
+    }
+  };
+  let recheck: NodeJS.Timeout | undefined;
+  const scheduleRecheck = (): void => {
+    clearTimeout(recheck);
+    recheck = setTimeout(verify, RECHECK_MS);
+    recheck.unref();
+  };
 
   const watcher: FSWatcher = watch(dir, {
     ignoreInitial: true,
@@ -183,9 +224,13 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
       return rel !== '' && (rel.startsWith('..') || isIgnoredPath(rel));
     },
   });
-  watcher.on('all', (_event: string, path: string) => coalescer.add(resolve(path)));
+  watcher.on('all', (_event: string, path: string) => {
+    coalescer.add(resolve(path));
+    scheduleRecheck();
+  });
   watcher.on('error', (err: unknown) => log.error({ err }, 'file watcher error'));
-  const ready = new Promise<void>((r) => watcher.once('ready', () => r()));
+  // Saves between the initial snapshot and the watcher being ready are applied too.
+  const ready = new Promise<void>((r) => watcher.once('ready', () => r())).then(verify);
 
   let closing: Promise<void> | undefined;
   return {
@@ -194,6 +239,8 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     broken,
     close() {
       closing ??= (async () => {
+        closed = true;
+        clearTimeout(recheck);
         coalescer.close();
         await watcher.close();
         await runner.idle();

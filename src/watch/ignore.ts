@@ -25,3 +25,8 @@ export function isIgnoredPath(relPath: string): boolean {
   }
   return EDITOR_TEMP.test(basename(relPath));
 }
+
+/** True when nothing inside the folder (relative to the functions dir) is watched. */
+export function isIgnoredDir(relPath: string): boolean {
+  return isIgnoredPath(relPath) || IGNORED_DIRS.has(basename(relPath));
+}

@@ -2,3 +2,4 @@ export { createDevWatcher, type DevWatcher, type DevWatcherOptions, type ReloadT
 export { planReload, pluginsUsed, type ReloadPlan, type RunningState } from './plan.js';
 export { isIgnoredPath } from './ignore.js';
 export { brokenFiles, type BrokenFile, type ReloadRecord } from './reload-record.js';
+export { snapshotFiles, type FileSnapshot } from './fingerprint.js';

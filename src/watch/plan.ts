@@ -1,16 +1,17 @@
 import { extname, sep } from 'node:path';
 import type { ComponentConf, Diagnostic, PluginManifest, StreamConf } from '../core/index.js';
-import { httpRoutes, nestedComponents, readConfigText, routeKey, type DirConf } from '../config/index.js';
-import { fingerprintDir } from './fingerprint.js';
+import { httpRoutes, nestedComponents, routeKey, type DirConf } from '../config/index.js';
+import { dirPrint, type FileSnapshot } from './fingerprint.js';
 
 /** What the dev server is serving now. */
 export interface RunningState {
+  /** `source`: the pipeline file's print in the snapshot taken before it was loaded. */
   streams: Map<string, { conf: StreamConf; source: string }>;
   /** Manifests by plugin name (a broken plugin.yaml keeps its last good one here). */
   manifests: Map<string, PluginManifest>;
   /** Plugins whose code changed while their manifest was broken: swapped once it is fixed. */
   pendingCode: Set<string>;
-  /** Each plugin folder's fingerprint as last loaded: a change event that changed nothing is skipped. */
+  /** Each plugin folder's print (dirPrint) as last loaded: a change event that changed nothing is skipped. */
   prints: Map<string, string>;
 }
 
@@ -61,8 +62,9 @@ function isPython(m: PluginManifest): boolean {
  * Compares what runs with what the files now say. A stream whose file has an
  * error keeps running as it was (the error is reported); a deleted stream
  * stops; a renamed one is replaced in place so its routes move atomically.
+ * `files` is the snapshot taken before `desired` was loaded.
  */
-export function planReload(running: RunningState, desired: DirConf, changedPaths: ReadonlySet<string>): ReloadPlan {
+export function planReload(running: RunningState, desired: DirConf, changedPaths: ReadonlySet<string>, files: FileSnapshot): ReloadPlan {
   const plan: ReloadPlan = { manifests: desired.manifests, swapPlugins: [], startStreams: [], replaceStreams: [], stopStreams: [], pendingCode: new Set(), diagnostics: [], changes: [] };
   const newByName = new Map(desired.manifests.map((m) => [m.name, m]));
   const pluginNames = new Set([...newByName.keys(), ...running.manifests.keys()]);
@@ -90,7 +92,7 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
   // the same save, or a save of identical bytes) needs no new generation.
   for (const name of [...codeChanged]) {
     const m = newByName.get(name);
-    if (m && !running.pendingCode.has(name) && running.prints.get(name) === fingerprintDir(m.dir)) codeChanged.delete(name);
+    if (m && !running.pendingCode.has(name) && running.prints.get(name) === dirPrint(files, m.dir)) codeChanged.delete(name);
   }
 
   const specChanged = new Set<string>();
@@ -114,7 +116,7 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
   const fileById = new Map(desired.discovery.streams.map((s) => [s.id, s.file]));
   const affectedFiles = new Set<string>([...changedPaths, ...manifestFiles]);
   for (const [id, conf] of validById) {
-    const source = readSource(conf.file);
+    const source = files.get(conf.file) ?? '';
     const cur = running.streams.get(id);
     if (!cur) {
       plan.startStreams.push(conf);
@@ -154,10 +156,4 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
 function usesAny(stream: StreamConf, names: ReadonlySet<string>, all: ReadonlySet<string>): boolean {
   if (names.size === 0) return false;
   return [...pluginsUsed(stream, all)].some((n) => names.has(n));
-}
-
-/** A pipeline's text, to tell whether it changed ('' when unreadable, too big or not UTF-8). */
-export function readSource(file: string): string {
-  const read = readConfigText(file, 'pipeline');
-  return 'text' in read ? read.text : '';
 }

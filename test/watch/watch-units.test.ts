@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isIgnoredPath } from '../../src/watch/ignore.js';
 import { createCoalescer } from '../../src/watch/coalescer.js';
 import { createSerialRunner } from '../../src/watch/serial.js';
+import { changedFiles, dirPrint, snapshotFiles } from '../../src/watch/fingerprint.js';
 import { waitFor } from '../helpers/poll.js';
 
 test('isIgnoredPath: dotfiles, dependency folders and editor temp files are ignored', () => {
@@ -84,4 +88,26 @@ test('serial runner reports task errors and keeps going', async () => {
   });
   assert.equal(errors.length, 1);
   assert.equal(ran, true);
+});
+
+test('file snapshots: a same-size rewrite with the same mtime, a new and a removed file differ; ignored files do not count', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-snap-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'p', 'node_modules'), { recursive: true });
+  writeFileSync(join(dir, 'p', 'main.ts'), 'v1');
+  writeFileSync(join(dir, 'p', 'old.ts'), 'x');
+  writeFileSync(join(dir, 'a.yaml'), 'a');
+  const before = snapshotFiles(dir);
+  assert.deepEqual([...before.keys()], [join(dir, 'a.yaml'), join(dir, 'p', 'main.ts'), join(dir, 'p', 'old.ts')]);
+  writeFileSync(join(dir, 'p', 'main.ts'), 'v2');
+  utimesSync(join(dir, 'p', 'main.ts'), new Date(0), new Date(0));
+  writeFileSync(join(dir, 'p', 'node_modules', 'dep.js'), 'ignored');
+  writeFileSync(join(dir, '.main.ts.swp'), 'ignored');
+  unlinkSync(join(dir, 'p', 'old.ts'));
+  writeFileSync(join(dir, 'b.yaml'), 'b');
+  const after = snapshotFiles(dir);
+  assert.deepEqual(changedFiles(before, after).sort(), [join(dir, 'b.yaml'), join(dir, 'p', 'main.ts'), join(dir, 'p', 'old.ts')]);
+  assert.notEqual(dirPrint(before, join(dir, 'p')), dirPrint(after, join(dir, 'p')));
+  assert.equal(dirPrint(after, join(dir, 'p')), dirPrint(snapshotFiles(dir), join(dir, 'p')), 'same files, same print');
+  assert.deepEqual(changedFiles(after, snapshotFiles(dir)), []);
 });

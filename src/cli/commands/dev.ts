@@ -4,7 +4,7 @@ import { DIR_SCHEMA, writeDirSchema } from '../../scaffold/project-files.js';
 import { loadDir } from '../../config/index.js';
 import { createDevConsole } from '../../console/index.js';
 import { createHost, type Host } from '../../host/index.js';
-import { brokenFiles, createDevWatcher, pluginsUsed, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
+import { brokenFiles, createDevWatcher, pluginsUsed, snapshotFiles, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
 import { devBanner } from '../banner.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
@@ -60,6 +60,8 @@ export const devCommand: Command = {
     const host = createHost({ ...hostServeOptions(o), readyDetails: true, log, plugins: { warmFromStart: true } });
     logRequests(host.requests, log);
     const load = () => loadDir(o.dir, host.loadOptions());
+    // Taken before loading: a save while dev starts is applied once the watcher is ready.
+    const initialFiles = snapshotFiles(o.dir);
     const initial = load();
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
     initial.manifests.forEach((m) => host.plugins.register(m));
@@ -78,7 +80,7 @@ export const devCommand: Command = {
       }
     }
     if (!trap.signalled()) {
-      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, o.dir, log), initial, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
+      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, o.dir, log), initial, initialFiles, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
       if ((await Promise.race([watcher.ready.then(() => 'ready'), trap.received])) === 'ready') {
         const banner = devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) });
         // Off a terminal the logs are JSON lines (`2>&1 | jq`): the banner is one of them rather than text in between.
