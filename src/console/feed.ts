@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from '../core/index.js';
 import type { Host } from '../host/index.js';
 import type { BrokenFile, ReloadRecord } from '../watch/index.js';
+import type { ConsoleUpdate } from './wire.js';
 import { createProcessSampler } from './process-stats.js';
 import { RequestLog } from './request-log.js';
 import { pluginPids, pluginViews, routeViews } from './views.js';
@@ -10,8 +11,10 @@ import { pluginPids, pluginViews, routeViews } from './views.js';
 const MAX_PAGES = 16;
 /** A page that has not read this much of what was sent is dropped (it reconnects and gets a snapshot). */
 const MAX_BUFFERED = 1024 * 1024;
-const FLUSH_MS = 500;
-const TICK_MS = 1000;
+/** How often pages get what happened (one message, only when something did). */
+const FLUSH_MS = 250;
+/** Plugin processes are sampled every this many flushes (once a second). */
+const SAMPLE_EVERY = 4;
 /** Requests stay recorded this long after the last page closed (a page reload loses nothing). */
 export const LINGER_MS = 10_000;
 const RELOADS_KEPT = 100;
@@ -21,9 +24,13 @@ export type FeedState = 'idle' | 'watching' | 'lingering' | 'closed';
 /**
  * The console's event stream (server-sent events). While no page is open it
  * is idle: it does not listen to requests, runs no timer and samples no
- * process, so the hot path pays nothing. The first page starts it: requests
- * are recorded and sent in batches every 500 ms (at most 50 each; pages are told how many more there were), plugin stats and chart
- * points every second. After the last page goes it lingers 10 s, then idles.
+ * process, so the hot path pays nothing. The first page starts it: each
+ * request is then stored in the request log's ring buffer, and that is all
+ * the request path pays. Every 250 ms one timer flushes the log and sends
+ * pages one `update` message with what happened: the newest requests and
+ * failures (a bounded batch; pages are told how many more there were),
+ * chart seconds that closed, and once a second the plugin processes. After
+ * the last page goes it lingers 10 s, then idles.
  */
 export class ConsoleFeed {
   private current: FeedState = 'idle';
@@ -32,7 +39,8 @@ export class ConsoleFeed {
   private readonly sampler = createProcessSampler();
   private readonly reloads: ReloadRecord[] = [];
   private unsubscribe: (() => void) | undefined;
-  private timers: NodeJS.Timeout[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushes = 0;
   private linger: NodeJS.Timeout | undefined;
 
   constructor(
@@ -88,11 +96,10 @@ export class ConsoleFeed {
     this.linger = undefined;
     if (this.current === 'watching') return;
     if (this.current === 'idle') {
-      this.unsubscribe = this.host.requests.on((r) => this.requests.add(r));
-      const flush = setInterval(() => this.flush(), FLUSH_MS);
-      const tick = setInterval(() => this.tick(), TICK_MS);
-      this.timers = [flush, tick];
-      for (const t of this.timers) t.unref();
+      const log = this.requests;
+      this.unsubscribe = this.host.requests.on((r) => log.add(r));
+      this.timer = setInterval(() => this.flush(), FLUSH_MS);
+      this.timer.unref();
     }
     this.current = 'watching';
   }
@@ -107,23 +114,22 @@ export class ConsoleFeed {
   private idle(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    clearInterval(this.timer);
+    this.timer = undefined;
     if (this.linger) clearTimeout(this.linger);
     this.linger = undefined;
     if (this.current !== 'closed') this.current = 'idle';
   }
 
   private flush(): void {
+    const update: ConsoleUpdate = {};
     const batch = this.requests.flush();
-    if (batch && this.pages.size > 0) this.broadcast('requests', batch);
-  }
-
-  private tick(): void {
+    if (batch) update.requests = batch;
     const points = this.requests.closeSeconds(Date.now());
+    if (points.length > 0) update.points = points;
     if (this.pages.size === 0) return;
-    const plugins = pluginViews(this.host, this.sampler.sample(pluginPids(this.host)));
-    this.broadcast('tick', { plugins, points });
+    if (++this.flushes % SAMPLE_EVERY === 0) update.plugins = pluginViews(this.host, this.sampler.sample(pluginPids(this.host)));
+    if (update.requests || update.points || update.plugins) this.broadcast('update', update);
   }
 
   private broadcast(event: string, data: unknown): void {

@@ -2,8 +2,30 @@
  * What the console's server sends its page (the event stream and the playground's answers). Free of
  * imports beyond plain records, so the page's own type check (src/console/ui) stays small.
  */
-export type { RequestRecord } from '../pipeline/http/outcome.js';
+import type { RequestRecord } from '../pipeline/http/outcome.js';
+export type { RequestRecord };
 export type { BrokenFile, ReloadRecord } from '../watch/reload-record.js';
+
+/** A request the console shows in red: a server error, or one whose function failed. */
+export function failed(r: RequestRecord): boolean {
+  return r.status >= 500 || r.error !== undefined;
+}
+
+/** Requests for pages from one flush: the newest few and failures, oldest first; `skipped` were left out. */
+export interface RequestBatch {
+  requests: RequestRecord[];
+  skipped: number;
+}
+
+/**
+ * The event stream's periodic message (at most one per flush, only when something is in it):
+ * new requests, seconds of chart data that closed, plugin processes (once a second).
+ */
+export interface ConsoleUpdate {
+  requests?: RequestBatch;
+  points?: ChartPoint[];
+  plugins?: PluginView[];
+}
 
 /** A component of a stream, as the Routes panel lists it. */
 export interface ComponentView {

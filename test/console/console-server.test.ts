@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDevConsole } from '../../src/console/index.js';
+import type { ConsoleUpdate } from '../../src/console/wire.js';
 import { comp, log, streamConf } from '../pipeline/helpers.js';
 import { waitFor } from '../helpers/poll.js';
 import { rawRequest, startHost } from '../host/setup.js';
@@ -34,15 +35,15 @@ test('the console records requests only while a page is open, and sends them in 
   assert.equal(console.state(), 'idle');
   assert.equal(hub.watching, false, 'no page open: nobody listens to requests, the server records nothing');
 
-  const seen = readEvents(url('/_hotplug/events'), (text) => /event: requests\ndata: .*"path":"\/up"/.test(text));
+  const seen = readEvents(url('/_hotplug/events'), (text) => /event: update\ndata: .*"path":"\/up"/.test(text));
   await waitFor(() => hub.watching, { what: 'the console listening once a page is open' });
   assert.equal(console.state(), 'watching');
   assert.equal(await (await fetch(url('/up'), { method: 'POST', body: 'hi' })).text(), 'HI');
   const text = await seen;
   assert.match(text, /^event: snapshot\ndata: \{"routes":\[\{"path":"\/up","methods":\["GET","POST"\],"stream":"up"/);
   assert.match(text, /"components":\[\{"role":"input","type":"http_server","plugin":false\},\{"role":"processor","type":"test_upper","plugin":false\},\{"role":"output","type":"sync_response","plugin":false\}\]/);
-  const batch = JSON.parse(/event: requests\ndata: (.*)\n/.exec(text)![1]!) as { requests: Array<{ method: string; path: string; route: string; status: number }>; skipped: number };
-  assert.deepEqual(batch.requests.map((r) => [r.method, r.path, r.route, r.status]), [['POST', '/up', '/up', 200]]);
+  const update = JSON.parse(/event: update\ndata: (.*"path":"\/up".*)\n/.exec(text)![1]!) as ConsoleUpdate;
+  assert.deepEqual(update.requests?.requests.map((r) => [r.method, r.path, r.route, r.status]), [['POST', '/up', '/up', 200]]);
 
   // The page went away: after the linger, the console stops listening again.
   await waitFor(() => console.state() === 'idle' && !hub.watching, { what: 'the console idle after the last page closed' });

@@ -1,5 +1,5 @@
 import { fill, h } from './dom.js';
-import type { ChartPoint, ConsoleState } from './state.js';
+import type { ChartPoint, ConsoleState, RouteSecond } from './state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 600;
@@ -11,35 +11,37 @@ const MIN_WINDOW_S = 60;
 interface Series {
   name: string;
   cls: string;
-  values: number[];
+  value: (r: RouteSecond) => number;
 }
 
 /** Requests/s, p50/p99 latency and errors/s of one route (or all) over the last five minutes. */
 export function createChartsPanel(root: HTMLElement): { render(s: ConsoleState): void } {
   const route = h('select', { name: 'chart-route', onchange: () => last && draw(last) });
-  const charts = h('div', { class: 'charts' });
-  fill(root, h('div', { class: 'filters' }, h('label', {}, 'Route ', route), h('span', { class: 'muted' }, 'one point a second, up to the last 5 minutes')), charts);
+  const charts = [
+    createChart('requests/s', [{ name: 'requests/s', cls: 'rps', value: (r) => r.count }]),
+    createChart('latency (ms)', [
+      { name: 'p50', cls: 'p50', value: (r) => r.p50 },
+      { name: 'p99', cls: 'p99', value: (r) => r.p99 },
+    ]),
+    createChart('errors/s', [{ name: 'errors/s', cls: 'err', value: (r) => r.errors }]),
+  ];
+  fill(
+    root,
+    h('div', { class: 'filters' }, h('label', {}, 'Route ', route), h('span', { class: 'muted' }, 'one point a second, up to the last 5 minutes')),
+    h('div', { class: 'charts' }, ...charts.map((c) => c.figure)),
+  );
   let last: ConsoleState | undefined;
+  let routeNames = '';
 
   const draw = (s: ConsoleState): void => {
     const want = route.value || '*';
     const names = [...new Set(s.points.flatMap((p) => p.routes.map((r) => r.route)))].filter((r) => r !== '*').sort();
-    fill(route, h('option', { value: '*' }, 'all routes'), ...names.map((n) => h('option', { value: n, selected: n === want }, n)));
-    const pts = window(s.points);
-    const pick = (f: (r: { count: number; errors: number; p50: number; p99: number }) => number): number[] =>
-      pts.map((p) => {
-        const r = p?.routes.find((x) => x.route === want);
-        return r ? f(r) : 0;
-      });
-    fill(
-      charts,
-      chart('requests/s', [{ name: 'requests/s', cls: 'rps', values: pick((r) => r.count) }]),
-      chart('latency (ms)', [
-        { name: 'p50', cls: 'p50', values: pick((r) => r.p50) },
-        { name: 'p99', cls: 'p99', values: pick((r) => r.p99) },
-      ]),
-      chart('errors/s', [{ name: 'errors/s', cls: 'err', values: pick((r) => r.errors) }]),
-    );
+    if (names.join('\n') !== routeNames) {
+      routeNames = names.join('\n');
+      fill(route, h('option', { value: '*' }, 'all routes'), ...names.map((n) => h('option', { value: n, selected: n === want }, n)));
+    }
+    const seconds = window(s.points).map((p) => p?.routes.find((x) => x.route === want));
+    for (const c of charts) c.update(seconds);
   };
 
   return {
@@ -59,8 +61,8 @@ function window(points: ChartPoint[]): Array<ChartPoint | undefined> {
   return Array.from({ length: span }, (_, i) => byT.get(end - span + 1 + i));
 }
 
-function chart(title: string, series: Series[]): HTMLElement {
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
+/** One chart, built once; a redraw sets its lines' points and the legend's numbers. */
+function createChart(title: string, series: Series[]): { figure: HTMLElement; update(seconds: Array<RouteSecond | undefined>): void } {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
   svg.setAttribute('preserveAspectRatio', 'none');
@@ -68,20 +70,25 @@ function chart(title: string, series: Series[]): HTMLElement {
     const y = String(HEIGHT - frac * HEIGHT);
     svg.appendChild(el('line', { x1: '0', x2: String(WIDTH), y1: y, y2: y, class: 'grid' }));
   }
-  for (const s of series) {
-    const step = WIDTH / Math.max(1, s.values.length - 1);
-    const d = s.values.map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - (v / max) * (HEIGHT - 4)).toFixed(1)}`).join(' ');
-    svg.appendChild(el('polyline', { points: d, class: `line ${s.cls}` }));
-  }
-  const now = series.map((s) => h('span', { class: `legend ${s.cls}` }, ` · ${s.name} ${fmt(s.values.at(-1) ?? 0)}`));
-  const seconds = series[0]?.values.length ?? 0;
-  return h(
-    'figure',
-    { class: 'chart' },
-    h('figcaption', {}, h('strong', {}, title), h('span', { class: 'muted' }, ` max ${fmt(max)}`), ...now),
-    svg,
-    h('div', { class: 'axis muted' }, h('span', {}, `−${seconds} s`), h('span', {}, 'now')),
-  );
+  const lines = series.map((s) => svg.appendChild(el('polyline', { points: '', class: `line ${s.cls}` })));
+  const max = h('span', { class: 'muted' });
+  const legends = series.map((s) => h('span', { class: `legend ${s.cls}` }));
+  const span = h('span', {});
+  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, h('strong', {}, title), max, ...legends), svg, h('div', { class: 'axis muted' }, span, h('span', {}, 'now')));
+  return {
+    figure,
+    update(seconds) {
+      const values = series.map((s) => seconds.map((r) => (r ? s.value(r) : 0)));
+      const top = Math.max(1, ...values.flat());
+      const step = WIDTH / Math.max(1, seconds.length - 1);
+      values.forEach((vs, i) => {
+        lines[i]!.setAttribute('points', vs.map((v, x) => `${(x * step).toFixed(1)},${(HEIGHT - (v / top) * (HEIGHT - 4)).toFixed(1)}`).join(' '));
+        legends[i]!.textContent = ` · ${series[i]!.name} ${fmt(vs.at(-1) ?? 0)}`;
+      });
+      max.textContent = ` max ${fmt(top)}`;
+      span.textContent = `−${seconds.length} s`;
+    },
+  };
 }
 
 function el(tag: string, attrs: Record<string, string>): SVGElement {

@@ -29,8 +29,10 @@ export function fill(el: Element, ...children: Child[]): void {
   append(el, children);
 }
 
+const timeOfDay = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
 export function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour12: false });
+  return timeOfDay.format(ms);
 }
 
 export function bytes(n: number | undefined): string {

@@ -6,7 +6,7 @@ import { createPluginsPanel } from './plugins.js';
 import { createReloadsPanel } from './reloads.js';
 import { createRequestsPanel } from './requests.js';
 import { createRoutesPanel } from './routes.js';
-import { MAX_POINTS, MAX_REQUESTS, failed, type ConsoleState } from './state.js';
+import { MAX_POINTS, MAX_REQUESTS, failed, type ConsoleState, type ConsoleUpdate } from './state.js';
 
 const PREFIX = '/_hotplug/';
 const TABS = ['routes', 'requests', 'plugins', 'reloads', 'charts', 'playground'] as const;
@@ -29,14 +29,24 @@ const views: Partial<Record<Tab, { render(s: ConsoleState): void }>> = {
 };
 createPlayground(panels.playground, PREFIX);
 
-/** Panels whose data changed while hidden are drawn when shown. */
+/**
+ * Panels whose data changed since they were drawn. Drawing waits for an animation frame (none come
+ * while the tab is hidden, so a hidden console draws nothing) and happens at most every DRAW_MS, however
+ * often the server sends: a busy server costs the page one redraw a second, of the visible panel only
+ * (a request after a quiet spell is drawn at once).
+ */
 const stale = new Set<Tab>(TABS);
+const DRAW_MS = 1000;
+let drawnAt = -DRAW_MS;
+let scheduled = false;
 const current = (): Tab => {
   const t = location.hash.slice(1) as Tab;
   return TABS.includes(t) ? t : 'routes';
 };
 
-function show(): void {
+function draw(): void {
+  scheduled = false;
+  drawnAt = performance.now();
   const tab = current();
   for (const t of TABS) panels[t].hidden = t !== tab;
   drawNav();
@@ -47,12 +57,10 @@ function show(): void {
 }
 
 function changed(...tabs: Tab[]): void {
-  const tab = current();
-  for (const t of tabs) {
-    if (t === tab) views[t]?.render(state);
-    else stale.add(t);
-  }
-  drawNav();
+  for (const t of tabs) stale.add(t);
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => requestAnimationFrame(draw), Math.max(0, drawnAt + DRAW_MS - performance.now()));
 }
 
 function drawNav(): void {
@@ -66,7 +74,7 @@ function drawNav(): void {
     charts: 'Charts',
     playground: 'Playground',
   };
-  // Drawn only when something in it changed: under load this runs twice a second.
+  // Drawn only when something in it changed.
   const key = JSON.stringify([tab, label, state.connected, state.broken.length]);
   if (key === navKey) return;
   navKey = key;
@@ -76,8 +84,8 @@ function drawNav(): void {
 }
 let navKey = '';
 
-window.addEventListener('hashchange', show);
-show();
+window.addEventListener('hashchange', draw);
+draw();
 
 const events = new EventSource(`${PREFIX}events`);
 const on = <T>(name: string, fn: (data: T) => void): void => events.addEventListener(name, (e) => fn(JSON.parse((e as MessageEvent<string>).data) as T));
@@ -93,18 +101,23 @@ on<Pick<ConsoleState, 'routes' | 'plugins' | 'requests' | 'points' | 'reloads' |
   Object.assign(state, d, { connected: true, skipped: 0, snapshots: state.snapshots + 1, received: state.received + d.requests.length });
   changed(...TABS);
 });
-on<{ requests: ConsoleState['requests']; skipped: number }>('requests', (d) => {
-  state.requests.push(...d.requests);
-  state.received += d.requests.length;
-  if (state.requests.length > MAX_REQUESTS) state.requests.splice(0, state.requests.length - MAX_REQUESTS);
-  state.skipped += d.skipped;
-  changed('requests');
-});
-on<{ plugins: ConsoleState['plugins']; points: ConsoleState['points'] }>('tick', (d) => {
-  state.plugins = d.plugins;
-  state.points.push(...d.points);
-  if (state.points.length > MAX_POINTS) state.points.splice(0, state.points.length - MAX_POINTS);
-  changed('plugins', 'charts');
+on<ConsoleUpdate>('update', (d) => {
+  if (d.requests) {
+    state.requests.push(...d.requests.requests);
+    state.received += d.requests.requests.length;
+    if (state.requests.length > MAX_REQUESTS) state.requests.splice(0, state.requests.length - MAX_REQUESTS);
+    state.skipped += d.requests.skipped;
+    changed('requests');
+  }
+  if (d.points) {
+    state.points.push(...d.points);
+    if (state.points.length > MAX_POINTS) state.points.splice(0, state.points.length - MAX_POINTS);
+    changed('charts');
+  }
+  if (d.plugins) {
+    state.plugins = d.plugins;
+    changed('plugins');
+  }
 });
 on<{ record: ConsoleState['reloads'][number]; routes: ConsoleState['routes'] }>('reload', (d) => {
   state.reloads.push(d.record);

@@ -10,13 +10,13 @@ const STATUS_FILTERS: Record<string, (r: RequestRecord) => boolean> = {
   failed,
 };
 
-/** Rows drawn at most (the page keeps MAX_REQUESTS). */
-const MAX_ROWS = 300;
+/** Rows drawn at most (the page keeps MAX_REQUESTS; the filters reach all of them). */
+const MAX_ROWS = 100;
 
 /**
  * The last requests, newest first; failures in red with their error and stack; filters by route and
  * status. New requests are added on top and the oldest rows dropped, so a busy server costs the page
- * a few rows per batch, not a redraw of the table.
+ * a few rows per redraw (at most one a second), and never more than MAX_ROWS rows.
  */
 export function createRequestsPanel(root: HTMLElement): { render(s: ConsoleState): void } {
   const route = h('select', { name: 'route', onchange: () => last && redraw(last) });
@@ -59,11 +59,11 @@ export function createRequestsPanel(root: HTMLElement): { render(s: ConsoleState
 
   return {
     render(s) {
-      const first = snapshot !== s.snapshots || s.received - drawn > s.requests.length;
+      const whole = snapshot !== s.snapshots || s.received - drawn >= Math.min(s.requests.length, MAX_ROWS);
       snapshot = s.snapshots;
       last = s;
       options(s);
-      if (first) redraw(s);
+      if (whole) redraw(s);
       else update(s);
       fill(count, `${shown} shown of ${s.requests.length} kept${s.skipped > 0 ? ` (${s.skipped} not sent to the page under load)` : ''}`);
     },

@@ -1,6 +1,7 @@
-import type { BrokenFile, ChartPoint, PluginView, ReloadRecord, RequestRecord, RouteView } from '../wire.js';
+import type { BrokenFile, ChartPoint, ConsoleUpdate, PluginView, ReloadRecord, RequestRecord, RouteSecond, RouteView } from '../wire.js';
 
-export type { RequestRecord, BrokenFile, ReloadRecord, ChartPoint, PluginView, RouteView };
+export { failed } from '../wire.js';
+export type { RequestRecord, BrokenFile, ReloadRecord, ChartPoint, ConsoleUpdate, PluginView, RouteSecond, RouteView };
 
 /** Everything the page shows, kept up to date from the event stream. */
 export interface ConsoleState {
@@ -21,7 +22,3 @@ export interface ConsoleState {
 
 export const MAX_REQUESTS = 500;
 export const MAX_POINTS = 600;
-
-export function failed(r: RequestRecord): boolean {
-  return r.status >= 500 || r.error !== undefined;
-}
