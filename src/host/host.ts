@@ -31,11 +31,18 @@ import { hostRoutes } from './endpoints.js';
 import { PluginComponents } from './plugins.js';
 import { RequestEventHub, type RequestEvents } from './request-events.js';
 
+/** A manifest whose process also gets `vars` (from env files); the manifest's own `env:` wins. */
+export function withPluginEnv(m: PluginManifest, vars: Record<string, string> | undefined): PluginManifest {
+  return vars === undefined || Object.keys(vars).length === 0 ? m : { ...m, env: { ...vars, ...m.env } };
+}
+
 export interface HostOptions {
   /** A functions dir: its plugins and pipelines are discovered and loaded at start (src/config). */
   dir?: string;
   /** `${VAR}` lookups in pipeline files (default: process.env). */
   env?: EnvLookup;
+  /** Variables every plugin process of `dir` gets (from env files); a manifest's own `env:` wins. */
+  pluginEnv?: Record<string, string>;
   /** Plugin runtime settings (timeouts, restart policy, coalescing). */
   plugins?: Omit<PluginRuntimeOptions, 'log'>;
   /** Port of the shared HTTP server (default 4195; 0 = any free port). */
@@ -234,12 +241,12 @@ export class Host {
   private loadDir(dir: string): StreamConf[] {
     const loaded = loadDir(dir, this.loadOptions());
     this.diagnostics = loaded.diagnostics;
-    this.manifests = loaded.manifests;
+    this.manifests = loaded.manifests.map((m) => withPluginEnv(m, this.opts.pluginEnv));
     for (const d of loaded.diagnostics) {
       if (d.severity === 'error') this.log.error({ code: d.code }, formatDiagnostic(d));
       else this.log.warn({ code: d.code }, formatDiagnostic(d));
     }
-    for (const m of loaded.manifests) this.plugins.register(m);
+    for (const m of this.manifests) this.plugins.register(m);
     for (const f of loaded.discovery.streams) {
       if (!loaded.streams.some((s) => s.id === f.id)) this.broken.set(f.id, 'the pipeline file has errors (see the log)');
     }

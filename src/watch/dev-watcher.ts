@@ -37,6 +37,11 @@ export interface DevWatcherOptions {
   load: () => DirConf;
   /** The dir's files as taken (snapshotFiles) before `initial` was loaded; default: when the watcher starts. */
   initialFiles?: FileSnapshot;
+  /**
+   * Env files (absolute paths, inside the dir or not) that `load` reads: watched too, and a change
+   * rebuilds the streams whose pipelines use `${VAR}` (plugins get a new generation when their env changed).
+   */
+  envFiles?: readonly string[];
   log: Logger;
   /** Quiet period before a burst of events is handled (default 25 ms). */
   quietMs?: number;
@@ -57,8 +62,10 @@ export interface DevWatcher {
 export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   const dir = resolve(opts.dir);
   const log = opts.log;
+  const envFiles = new Set(opts.envFiles ?? []);
+  const snapshot = (): Map<string, string> => snapshotFiles(dir, [...envFiles]);
   /** The files as they were just before the last load: what runs is never older than this. */
-  let loadedFiles: FileSnapshot = opts.initialFiles ?? snapshotFiles(dir);
+  let loadedFiles: FileSnapshot = opts.initialFiles ?? snapshot();
   const running: RunningState = {
     streams: new Map(opts.initial.streams.map((s) => [s.id, { conf: s, source: loadedFiles.get(s.file) ?? '' }])),
     manifests: new Map(opts.initial.manifests.map((m) => [m.name, m])),
@@ -78,10 +85,10 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     changed = new Set();
     const started = performance.now();
     const startedAt = Date.now();
-    const files = snapshotFiles(dir);
+    const files = snapshot();
     const loaded = opts.load();
     loadErrors = brokenFiles(loaded.diagnostics);
-    const plan = planReload(running, loaded, paths, files);
+    const plan = planReload(running, loaded, paths, files, [...paths].some((p) => envFiles.has(p)));
     for (const d of plan.diagnostics) {
       const text = formatDiagnostic(d);
       if (d.severity === 'error') log.error(`${text}\n  (the previous version keeps serving)`);
@@ -201,7 +208,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   const verify = (): void => {
     if (closed || reloads > 0 || coalescer.pending()) return; // that reload verifies when it is done
     try {
-      const missed = changedFiles(loadedFiles, snapshotFiles(dir));
+      const missed = changedFiles(loadedFiles, snapshot());
       if (missed.length) log.debug(`changed without a file watcher event: ${missed.map((p) => relative(dir, p)).join(', ')}`);
       missed.forEach((p) => coalescer.add(p));
     } catch (err) {
@@ -221,9 +228,12 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     followSymlinks: false,
     ignored: (p: string) => {
       const rel = relative(dir, p);
-      return rel !== '' && (rel.startsWith('..') || isIgnoredPath(rel));
+      return rel !== '' && !envFiles.has(resolve(p)) && (rel.startsWith('..') || isIgnoredPath(rel));
     },
   });
+  // Env files outside the dir are watched on their own (ones inside it are seen by the dir's watch).
+  const outside = [...envFiles].filter((p) => relative(dir, p).startsWith('..'));
+  if (outside.length) watcher.add(outside);
   watcher.on('all', (_event: string, path: string) => {
     coalescer.add(resolve(path));
     scheduleRecheck();

@@ -9,13 +9,15 @@ export type FileSnapshot = ReadonlyMap<string, string>;
 /** Files up to this size are hashed; bigger ones are judged by size, times and inode. */
 const HASH_LIMIT = 1 << 20;
 
+const MISSING = '(missing)';
+
 function printFile(path: string): string {
   try {
     const st = statSync(path, { bigint: true });
     if (st.size > HASH_LIMIT) return `stat:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
     return createHash('sha1').update(readFileSync(path)).digest('hex');
-  } catch {
-    return '(unreadable)';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? MISSING : '(unreadable)';
   }
 }
 
@@ -23,9 +25,14 @@ function printFile(path: string): string {
  * What every file of the functions dir holds now (ignoring what the watcher
  * ignores). A reload takes one before it loads anything, so what it starts is
  * never older than the snapshot: a later difference means a save to apply.
+ * `extra` are files outside what the watcher walks (env files) that count too.
  */
-export function snapshotFiles(root: string): Map<string, string> {
+export function snapshotFiles(root: string, extra: readonly string[] = []): Map<string, string> {
   const files = new Map<string, string>();
+  for (const p of extra) {
+    const print = printFile(p);
+    if (print !== MISSING) files.set(p, print);
+  }
   const walk = (d: string): void => {
     let entries;
     try {

@@ -1,6 +1,6 @@
 import { extname, sep } from 'node:path';
 import type { ComponentConf, Diagnostic, PluginManifest, StreamConf } from '../core/index.js';
-import { httpRoutes, nestedComponents, routeKey, type DirConf } from '../config/index.js';
+import { httpRoutes, nestedComponents, readConfigText, routeKey, type DirConf } from '../config/index.js';
 import { dirPrint, type FileSnapshot } from './fingerprint.js';
 
 /** What the dev server is serving now. */
@@ -62,9 +62,10 @@ function isPython(m: PluginManifest): boolean {
  * Compares what runs with what the files now say. A stream whose file has an
  * error keeps running as it was (the error is reported); a deleted stream
  * stops; a renamed one is replaced in place so its routes move atomically.
- * `files` is the snapshot taken before `desired` was loaded.
+ * `files` is the snapshot taken before `desired` was loaded; `envChanged`: an
+ * env file changed, so streams whose files use `${VAR}` are rebuilt too.
  */
-export function planReload(running: RunningState, desired: DirConf, changedPaths: ReadonlySet<string>, files: FileSnapshot): ReloadPlan {
+export function planReload(running: RunningState, desired: DirConf, changedPaths: ReadonlySet<string>, files: FileSnapshot, envChanged = false): ReloadPlan {
   const plan: ReloadPlan = { manifests: desired.manifests, swapPlugins: [], startStreams: [], replaceStreams: [], stopStreams: [], pendingCode: new Set(), diagnostics: [], changes: [] };
   const newByName = new Map(desired.manifests.map((m) => [m.name, m]));
   const pluginNames = new Set([...newByName.keys(), ...running.manifests.keys()]);
@@ -105,7 +106,7 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
     if (specShape(old) !== specShape(m)) specChanged.add(m.name);
     if (runtimeShape(old) !== runtimeShape(m) || codeChanged.has(m.name)) {
       plan.swapPlugins.push(m);
-      plan.changes.push(`plugin ${m.name}${codeChanged.has(m.name) ? ' code' : ' manifest'}`);
+      plan.changes.push(`plugin ${m.name}${codeChanged.has(m.name) ? ' code' : runtimeShape({ ...old, env: m.env }) === runtimeShape(m) ? ' env' : ' manifest'}`);
     }
   }
   for (const name of running.manifests.keys()) if (!newByName.has(name)) specChanged.add(name);
@@ -123,13 +124,13 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
       continue;
     }
     const usesChangedSpec = [...pluginsUsed(cur.conf, pluginNames)].some((n) => specChanged.has(n));
-    if (cur.source !== source || usesChangedSpec) {
+    if (cur.source !== source || usesChangedSpec || (envChanged && usesEnv(conf.file))) {
       plan.replaceStreams.push({ oldId: id, conf });
       affectedFiles.add(conf.file);
     }
   }
   for (const [id, cur] of running.streams) {
-    if (usesAny(cur.conf, specChanged, pluginNames)) affectedFiles.add(cur.conf.file);
+    if (usesAny(cur.conf, specChanged, pluginNames) || (envChanged && usesEnv(cur.conf.file))) affectedFiles.add(cur.conf.file);
     if (validById.has(id) || fileById.has(id)) continue; // still there (maybe broken: keep it)
     plan.stopStreams.push(id);
   }
@@ -156,4 +157,10 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
 function usesAny(stream: StreamConf, names: ReadonlySet<string>, all: ReadonlySet<string>): boolean {
   if (names.size === 0) return false;
   return [...pluginsUsed(stream, all)].some((n) => names.has(n));
+}
+
+/** Whether a pipeline file holds a `${VAR}` reference (not a `${! expression }`). */
+function usesEnv(file: string): boolean {
+  const read = readConfigText(file, 'pipeline');
+  return 'text' in read && /\$\{[0-9A-Za-z_.]/.test(read.text);
 }

@@ -1,37 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCli, waitForPing, type CliProcess } from '../helpers/cli.js';
-import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/poll.js';
-import { tsPlugin } from './fixture.js';
-
-const echoStream = 'input:\n  http_server:\n    path: /echo\npipeline:\n  processors:\n    - mapping: root = content().uppercase()\noutput:\n  sync_response: {}\n';
-
-/** A temp functions dir served by `hotplug dev` on a free port; stopped and removed after the test. */
-async function devOn(t: { after(fn: () => unknown): void }, files: Record<string, string>, args: string[] = []): Promise<{ dir: string; dev: CliProcess; base: string; post(path: string, body: string): Promise<string> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'hotplug-devloop-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  const port = await freePort();
-  const dev = startCli(['dev', dir, '--port', String(port), ...args], { env: { CI: 'true' } });
-  t.after(async () => {
-    await dev.stop('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitForPing(base);
-  await waitFor(() => dev.stderr().includes('watching for changes'), { what: 'dev watching' });
-  const post = async (path: string, body: string): Promise<string> => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', body });
-    return `${res.status} ${await res.text()}`;
-  };
-  return { dir, dev, base, post };
-}
+import { devOn, echoStream, tsPlugin } from './fixture.js';
 
 test('dev: a plugin named like a built-in is refused with one clear error, the built-in keeps serving, Ctrl-C is quick', async (t) => {
   const { dir, dev, post } = await devOn(t, {

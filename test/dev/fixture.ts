@@ -1,5 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCli, waitForPing, type CliProcess } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/poll.js';
+
+export const echoStream = 'input:\n  http_server:\n    path: /echo\npipeline:\n  processors:\n    - mapping: root = content().uppercase()\noutput:\n  sync_response: {}\n';
 
 export const tsPlugin = (version: string): string => `import { processor } from 'hotplug/sdk';
 processor((msg) => '${version}:' + msg.text());
@@ -55,4 +61,27 @@ export function writeDevFixture(dir: string, sinkUrl: string): void {
       `  http_client:\n    url: ${sinkUrl}\n    verb: POST\n    retries: 10\n    batching:\n      count: 100000\n      period: 1500ms`,
     ),
   );
+}
+
+/** A temp functions dir served by `hotplug dev` on a free port; stopped and removed after the test. */
+export async function devOn(t: { after(fn: () => unknown): void }, files: Record<string, string>, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ dir: string; dev: CliProcess; base: string; post(path: string, body: string): Promise<string> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-devloop-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const port = await freePort();
+  const dev = startCli(['dev', dir, '--port', String(port), ...args], { env: { CI: 'true', ...env } });
+  t.after(async () => {
+    await dev.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForPing(base);
+  await waitFor(() => dev.stderr().includes('watching for changes'), { what: 'dev watching' });
+  const post = async (path: string, body: string): Promise<string> => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', body });
+    return `${res.status} ${await res.text()}`;
+  };
+  return { dir, dev, base, post };
 }

@@ -1,11 +1,12 @@
 import type { Command } from '../command.js';
-import { createLogger, formatDiagnostic, type Logger, type PluginManifest, type StreamConf } from '../../core/index.js';
+import { createLogger, displayPath, formatDiagnostic, type Logger, type PluginManifest, type StreamConf } from '../../core/index.js';
 import { DIR_SCHEMA, writeDirSchema } from '../../scaffold/project-files.js';
 import { loadDir } from '../../config/index.js';
 import { createDevConsole } from '../../console/index.js';
-import { createHost, type Host } from '../../host/index.js';
+import { createHost, withPluginEnv, type Host } from '../../host/index.js';
 import { brokenFiles, createDevWatcher, pluginsUsed, snapshotFiles, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
 import { devBanner } from '../banner.js';
+import { createEnvFiles, envFilesOf } from '../env-files.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { trapSignals, untilSignalled } from '../signals.js';
@@ -49,7 +50,7 @@ function reloadTarget(host: Host, dir: string, log: Logger): ReloadTarget {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'Serve a functions dir and hot-reload plugins and pipelines on save',
-  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--quiet|--verbose] [--shutdown-timeout D] [--no-console]',
+  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--env-file PATH] [--quiet|--verbose] [--shutdown-timeout D] [--no-console]',
   help: `${SERVE_HELP}\n  --no-console      do not serve the dev console at /_hotplug/\n\nThe dev console (http://HOST:PORT/_hotplug/, local requests only; GET / redirects there) shows routes\nwith a "try it" form, requests, plugin processes, reloads, charts and an expression playground.\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM. A reload stops the old version of a pipeline\nwithin its shutdown_timeout too.`,
   flags: { ...SERVE_FLAGS, 'no-console': 'boolean' },
   async run(args) {
@@ -57,12 +58,21 @@ export const devCommand: Command = {
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
     // From the first moment: a SIGTERM while plugins or the watcher start still drains and cleans up.
     const trap = trapSignals(() => log.warn('second signal: exiting without draining'));
-    const host = createHost({ ...hostServeOptions(o), readyDetails: true, log, plugins: { warmFromStart: true } });
+    // DIR/.env unless --env-file names files: read again on every reload (a broken one keeps its previous values).
+    const env = createEnvFiles(envFilesOf(o.envFiles, o.dir));
+    const host = createHost({ ...hostServeOptions(o), env: env.lookup, readyDetails: true, log, plugins: { warmFromStart: true } });
     logRequests(host.requests, log);
-    const load = () => loadDir(o.dir, host.loadOptions());
+    const load = () => {
+      const envErrors = env.reload();
+      const loaded = loadDir(o.dir, host.loadOptions());
+      return { ...loaded, manifests: loaded.manifests.map((m) => withPluginEnv(m, env.vars())), diagnostics: [...envErrors, ...loaded.diagnostics] };
+    };
+    const envPaths = env.specs.map((s) => s.path);
     // Taken before loading: a save while dev starts is applied once the watcher is ready.
-    const initialFiles = snapshotFiles(o.dir);
+    const initialFiles = snapshotFiles(o.dir, envPaths);
     const initial = load();
+    const names = Object.keys(env.vars());
+    if (names.length) log.info(`env: ${names.length} variable(s) from ${envPaths.map((p) => displayPath(p)).join(', ')} (the environment's own values win)`);
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
     initial.manifests.forEach((m) => host.plugins.register(m));
     refreshSchema(o.dir, log);
@@ -80,7 +90,7 @@ export const devCommand: Command = {
       }
     }
     if (!trap.signalled()) {
-      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, o.dir, log), initial, initialFiles, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
+      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, o.dir, log), initial, initialFiles, envFiles: envPaths, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
       if ((await Promise.race([watcher.ready.then(() => 'ready'), trap.received])) === 'ready') {
         const banner = devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) });
         // Off a terminal the logs are JSON lines (`2>&1 | jq`): the banner is one of them rather than text in between.

@@ -6,6 +6,7 @@ import { ErrorCode, HotplugError, createLogger, formatDiagnostic, parseDuration,
 import { createDevConsole } from '../../console/index.js';
 import { createHost, type Host } from '../../host/index.js';
 import { parseWorkers, runPrimary, serveAsWorker } from '../../cluster/index.js';
+import { createEnvFiles, envFilesOf } from '../env-files.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { untilSignalled } from '../signals.js';
@@ -28,7 +29,7 @@ const DRAIN_SLACK_MS = 40_000;
 export const runCommand: Command = {
   name: 'run',
   summary: 'Serve a functions dir in production mode (no watching, JSON logs)',
-  usage: 'hotplug run [DIR] [--port N] [--host ADDR] [--workers N|auto] [--shutdown-timeout D] [--log-requests] [--console]',
+  usage: 'hotplug run [DIR] [--port N] [--host ADDR] [--env-file PATH] [--workers N|auto] [--shutdown-timeout D] [--log-requests] [--console]',
   help: `${SERVE_HELP}\n${CLUSTER_HELP}\n  --console         also serve the dev console at /_hotplug/ (local requests only; off by default;\n                    not with --workers)\n\nA config error stops the start with exit code 1 (run 'hotplug lint DIR' for the full list).\nSIGTERM/SIGINT: stop intake, flush batches, drain, answer pending requests, close plugins, exit 0.\nA stream still stopping after its shutdown_timeout nacks what is pending (503 to its HTTP requests)\nand is force-closed; the exit code is then 1, as Redpanda Connect's.\nWith --workers, SIGHUP starts a new set of workers; once all are ready the old ones drain; if they\ncrash, report a failed plugin or are not ready in time, they are stopped and the old ones keep serving.`,
   flags: { ...SERVE_FLAGS, workers: 'string', follow: 'string', 'status-file': 'string', 'reload-timeout': 'string', console: 'boolean' },
   async run(args) {
@@ -96,7 +97,14 @@ async function startHost(o: ServeOptions, log: Logger): Promise<Host | number> {
   // A cluster worker opens the shared port only once it is ready (serveAsWorker): the socket's other
   // workers keep taking every connection until then.
   const worker = cluster.isWorker;
-  const host = createHost({ dir: o.dir, ...hostServeOptions(o), log, listen: !worker });
+  // Only files named with --env-file: in production the environment (or the unit's EnvironmentFile) is the source.
+  const env = createEnvFiles(envFilesOf(o.envFiles, undefined));
+  const envErrors = env.reload();
+  if (envErrors.length) {
+    process.stderr.write(`${envErrors.map(formatDiagnostic).join('\n')}\nhotplug: ${envErrors.length} error(s) in env files; not serving.\n`);
+    return 1;
+  }
+  const host = createHost({ dir: o.dir, ...hostServeOptions(o), env: env.lookup, pluginEnv: env.vars(), log, listen: !worker });
   if (o.logRequests) logRequests(host.requests, log);
   await host.start().catch(async (err: unknown) => {
     await host.stop();

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Flags shared by `run` and `dev`. */
-export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', quiet: 'boolean', verbose: 'boolean', 'shutdown-timeout': 'string', 'log-requests': 'boolean', 'header-timeout': 'string', 'request-timeout': 'string', 'ready-details': 'boolean' };
+export const SERVE_FLAGS: FlagKinds = { port: 'number', host: 'string', 'log-level': 'string', quiet: 'boolean', verbose: 'boolean', 'shutdown-timeout': 'string', 'log-requests': 'boolean', 'header-timeout': 'string', 'request-timeout': 'string', 'ready-details': 'boolean', 'env-file': 'list' };
 
 export const SERVE_HELP = [
   'Options:',
@@ -25,6 +25,9 @@ export const SERVE_HELP = [
   '                    either, the request gets 408 and its connection is closed',
   '  --ready-details    /ready shows errors in full (plugin stderr tails, socket paths, pids); by default',
   '                    `run` shows states and reasons only (dev always shows details)',
+  '  --env-file PATH   read NAME=value lines for ${VAR} in pipelines and every plugin\'s environment;',
+  '                    repeatable (later files win); the real environment wins over every file.',
+  '                    dev reads DIR/.env when no --env-file is given, and reloads on save',
   '',
   'Environment:',
   '  PORT, HOST           defaults of --port and --host',
@@ -46,6 +49,8 @@ export interface ServeOptions {
   requestTimeoutMs: number | undefined;
   /** --ready-details: internals in /ready's errors. */
   readyDetails: boolean;
+  /** --env-file paths as given (repeatable). */
+  envFiles: string[] | undefined;
 }
 
 /** Reads DIR, --port/--host (falling back to PORT/HOST env), the log level, and checks the dir exists. */
@@ -72,6 +77,7 @@ export function serveOptions(args: ParsedArgs, command = 'run'): ServeOptions {
     headersTimeoutMs: durationFlag(args, 'header-timeout'),
     requestTimeoutMs: durationFlag(args, 'request-timeout'),
     readyDetails: args.flags['ready-details'] === true,
+    envFiles: args.flags['env-file'] as string[] | undefined,
   };
 }
 
