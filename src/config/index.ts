@@ -7,7 +7,9 @@ export { createCatalog, catalogFromLookup, type ComponentCatalog, type SpecLooku
 export { pluginSpec } from './plugin-spec.js';
 export { Diagnostics, type LoadResult } from './diagnostics.js';
 export type { EnvLookup } from './env.js';
-export type { ExprCompilers } from './expressions.js';
+export type { ExprCompilers, ExprKind } from './expressions.js';
+export { defaultExprCompilers } from './default-expr.js';
+export { packLoad, unpackLoad, parserFields, UnpackableValue, type PackedLoad, type Recipe, type Unpacker } from './conf-pack.js';
 export { checkManifest, readManifest, loadManifest, PLUGIN_NAME, MANIFEST_FIELDS } from './manifest.js';
 export { checkStream, readStream, loadStream, IGNORED_TOP_LEVEL, type StreamOptions } from './stream.js';
 export { discover, MANIFEST_FILE, type Discovery, type StreamFile } from './discover.js';

@@ -25,6 +25,8 @@ export interface DirConf {
   /** What discovery found (stream files, including those that failed). */
   discovery: Discovery;
   catalog: ComponentCatalog;
+  /** The text each stream in `streams` was checked from, by file. */
+  texts: Map<string, string>;
 }
 
 /**
@@ -51,18 +53,22 @@ export function loadDir(dir: string, opts: DirOptions): DirConf {
   });
   const catalog = createCatalog(opts.builtins, manifests);
   const streams: StreamConf[] = [];
+  const texts = new Map<string, string>();
   for (const { id, file } of discovery.streams) {
     const res = readStream(file, { catalog, id, ...(opts.env && { env: opts.env }), ...(opts.expr && { expr: opts.expr }) });
     // A use of a plugin whose manifest is broken is not an error of its own: that is reported at the manifest.
     diagnostics.push(...res.diagnostics.filter((d) => !(d.code === ErrorCode.UnknownComponent && discovery.broken.some((n) => d.message.endsWith(` '${n}'`)))));
-    if (res.value) streams.push(res.value);
+    if (res.value) {
+      streams.push(res.value);
+      texts.set(res.value.file, res.text ?? '');
+    }
   }
   // A stream whose route is taken by another does not start; the first claim keeps serving.
   const clashes = findRouteClashes(streams);
   diagnostics.push(...clashes);
   const clashing = new Set(clashes.map((d) => d.location?.file));
   const clean = streams.filter((s) => !clashing.has(s.file));
-  return { dir: discovery.dir, manifests, streams: clean, diagnostics, discovery, catalog };
+  return { dir: discovery.dir, manifests, streams: clean, diagnostics, discovery, catalog, texts };
 }
 
 /** Every diagnostic for a functions dir; lint passes when none is an error. */

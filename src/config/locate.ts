@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { SourceLocation } from '../core/errors.js';
-import { at, type YamlSource } from './source.js';
+import { Diagnostics } from './diagnostics.js';
+import { at, parseYaml, type YamlSource } from './source.js';
 
 /**
  * Where `rel` (`sync_response.status`, `cases[1].check`) is written below
@@ -30,6 +31,26 @@ export function locateIn(src: YamlSource, node: Node | null, basePath: string, r
     if (next?.range) offset = next.range[0];
   }
   return at(src, offset, path);
+}
+
+/**
+ * `locateIn` for components rebuilt away from their YAML tree (checked in a
+ * worker thread): the first call parses `text` again (the text that was
+ * checked), then finds the component's value by its path (`pipeline.processors[2].mapping`).
+ */
+export function createLocator(file: string, text: string): (typePath: string, rel: string) => SourceLocation {
+  let src: YamlSource | undefined;
+  return (typePath, rel) => {
+    src ??= parseYaml(text, file, new Diagnostics());
+    let node = src.doc.contents as Node | null;
+    let keyAt: number | undefined;
+    for (const seg of segments(typePath)) {
+      const pair = typeof seg === 'string' && isMap(node) ? node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg) : undefined;
+      keyAt = pair ? (pair.key as Node).range?.[0] : keyAt;
+      node = pair ? (pair.value as Node | null) : typeof seg === 'number' && isSeq(node) ? (node.items[seg] as Node | null) : null;
+    }
+    return locateIn(src, node, typePath, rel, keyAt);
+  };
 }
 
 function segments(rel: string): Array<string | number> {

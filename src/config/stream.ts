@@ -143,12 +143,12 @@ export function checkStream(text: string, file: string, opts: StreamOptions): Lo
   return { value: stream, diagnostics: diags.sorted() };
 }
 
-/** Reads and checks a pipeline file; an unreadable file is a diagnostic too. */
-export function readStream(file: string, opts: StreamOptions): LoadResult<StreamConf> {
+/** Reads and checks a pipeline file; an unreadable file is a diagnostic too. `text` is what was checked. */
+export function readStream(file: string, opts: StreamOptions): LoadResult<StreamConf> & { text?: string } {
   const abs = resolve(file);
   const read = readConfigText(abs, 'pipeline');
   if ('error' in read) return { value: undefined, diagnostics: [read.error] };
-  return checkStream(read.text, abs, opts);
+  return { ...checkStream(read.text, abs, opts), text: read.text };
 }
 
 /** Loads a pipeline file, throwing a ConfigError with every problem when it has errors. */

@@ -27,6 +27,7 @@ import {
   settlesWithin,
   createRegistry,
 } from '../pipeline/index.js';
+import { createDirLoader, type DirLoader } from './dir-loader.js';
 import { hostRoutes } from './endpoints.js';
 import { PluginComponents } from './plugins.js';
 import { RequestEventHub, type RequestEvents } from './request-events.js';
@@ -124,6 +125,7 @@ export class Host {
   private readonly onStop: Array<() => Promise<void>> = [];
   private runtime: PluginRuntime | undefined;
   private pluginComponents: PluginComponents | undefined;
+  private loader: DirLoader | undefined;
   /** Specs of the components that are not plugins (what src/config checks pipelines against, with the manifests). */
   readonly builtinSpecs: readonly ComponentSpec[];
   /** Whether /ready shows errors in full (see HostOptions.readyDetails). */
@@ -193,6 +195,26 @@ export class Host {
       env: (name) => env(name) ?? (name === 'HOTPLUG_URL' ? this.selfUrl() : undefined),
       expr: { interpolation: compileInterpolation, query: compileQuery, mapping: compileMapping },
     };
+  }
+
+  /**
+   * What reloads load a functions dir with (dev): read, parsed and checked on a worker thread, so a
+   * save of a big pipeline file does not stall serving (see createDirLoader). `env` gives the variables
+   * `${VAR}` sees as a plain object (a lookup function cannot cross threads); without it the
+   * environment, unless the host has its own `env` lookup. A custom registry (its specs cannot cross
+   * threads either) or lookup without `env` loads in-thread. Closed by stop().
+   */
+  dirLoader(env?: () => Record<string, string | undefined>): DirLoader {
+    if (!this.loader) {
+      const options = this.loadOptions();
+      const vars = env ?? (this.opts.env === undefined ? () => process.env : undefined);
+      if (this.opts.registry !== undefined || vars === undefined) this.loader = { load: async (dir) => loadDir(dir, options), close: async () => undefined };
+      // As loadOptions(): the given variables win over the host's own URL.
+      else this.loader = createDirLoader({ options, env: () => ({ HOTPLUG_URL: this.selfUrl(), ...vars() }), log: this.log.child({ component: 'config' }) });
+      const loader = this.loader;
+      this.onStopped(() => loader.close());
+    }
+    return this.loader;
   }
 
   /** Plugins as components: register a changed manifest, swap a plugin's live components to a new generation. */

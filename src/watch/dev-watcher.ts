@@ -33,8 +33,8 @@ export interface DevWatcherOptions {
   target: ReloadTarget;
   /** What the host was started with. */
   initial: DirConf;
-  /** Loads and checks the whole functions dir again. */
-  load: () => DirConf;
+  /** Loads and checks the whole functions dir again (off the serving thread, in dev). */
+  load: () => DirConf | Promise<DirConf>;
   /** The dir's files as taken (snapshotFiles) before `initial` was loaded; default: when the watcher starts. */
   initialFiles?: FileSnapshot;
   /**
@@ -86,7 +86,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     const started = performance.now();
     const startedAt = Date.now();
     const files = snapshot();
-    const loaded = opts.load();
+    const loaded = await opts.load();
     loadErrors = brokenFiles(loaded.diagnostics);
     const plan = planReload(running, loaded, paths, files, [...paths].some((p) => envFiles.has(p)));
     for (const d of plan.diagnostics) {

@@ -6,7 +6,7 @@ import { startCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/poll.js';
 import { processesMentioning, socketDirsOf } from '../helpers/processes.js';
-import { echoStream, startServing, tempTree } from './helpers.js';
+import { echoStream, slowPluginFiles, startServing, tempTree } from './helpers.js';
 
 // Issue 12 item 7: dev stays inside its functions dir and handles signals
 // from the moment it starts.
@@ -27,12 +27,8 @@ test('dev does not follow a symlink to / out of the functions dir: it is ready a
 });
 
 test('dev: SIGTERM while plugins and the watcher are still starting drains, removes the socket dir and exits 0', async (t) => {
-  const dir = tempTree(t, {
-    'slow/plugin.yaml': 'name: slow\ntype: processor\ncommand: ["node", "main.js"]\n',
-    // Starts serving only after 3 s: the host is up and the plugin and watcher still starting.
-    'slow/main.js': "setTimeout(() => import('hotplug/sdk').then(({ processor }) => processor((m) => m.text())), 3000);\n",
-    'p.yaml': 'input:\n  http_server: { path: /p }\npipeline:\n  processors:\n    - slow: {}\noutput:\n  sync_response: {}\n',
-  });
+  // The plugin starts serving only after 3 s: the host is up and the plugin and watcher still starting.
+  const dir = tempTree(t, slowPluginFiles);
   const port = await freePort();
   const cli = startCli(['dev', dir, '--port', String(port)]);
   t.after(() => cli.stop('SIGKILL').then(() => undefined));

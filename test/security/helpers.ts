@@ -23,6 +23,13 @@ export function tempTree(t: After, files: Record<string, string | Buffer> = {}):
 export const echoStream = (path: string, extra = ''): string =>
   `input:\n  http_server:\n    path: ${path}\n${extra}pipeline:\n  processors:\n    - mapping: root = content().string().uppercase()\noutput:\n  sync_response: {}\n`;
 
+/** A plugin that starts serving only after 3 s, used by p.yaml on /p: the host is up while the plugin still starts. */
+export const slowPluginFiles = {
+  'slow/plugin.yaml': 'name: slow\ntype: processor\ncommand: ["node", "main.js"]\n',
+  'slow/main.js': "setTimeout(() => import('hotplug/sdk').then(({ processor }) => processor((m) => m.text())), 3000);\n",
+  'p.yaml': 'input:\n  http_server: { path: /p }\npipeline:\n  processors:\n    - slow: {}\noutput:\n  sync_response: {}\n',
+};
+
 /** `hotplug <cmd> dir --port N` running until the test ends; resolves once /ping answers. */
 export async function startServing(t: After, cmd: 'run' | 'dev', dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ cli: CliProcess; base: string; port: number }> {
   const port = await freePort();

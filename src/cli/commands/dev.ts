@@ -1,7 +1,6 @@
 import type { Command } from '../command.js';
 import { createLogger, displayPath, formatDiagnostic, type Logger, type PluginManifest, type StreamConf } from '../../core/index.js';
 import { DIR_SCHEMA, writeDirSchema } from '../../scaffold/project-files.js';
-import { loadDir } from '../../config/index.js';
 import { createDevConsole } from '../../console/index.js';
 import { createHost, withPluginEnv, type Host } from '../../host/index.js';
 import { brokenFiles, createDevWatcher, pluginsUsed, snapshotFiles, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
@@ -62,15 +61,17 @@ export const devCommand: Command = {
     const env = createEnvFiles(envFilesOf(o.envFiles, o.dir));
     const host = createHost({ ...hostServeOptions(o), env: env.lookup, readyDetails: true, log, plugins: { warmFromStart: true } });
     logRequests(host.requests, log);
-    const load = () => {
+    // Read, parsed and checked on a worker thread, where `${VAR}` sees the environment and the env files' values.
+    const loader = host.dirLoader(() => ({ ...env.vars(), ...process.env }));
+    const load = async () => {
       const envErrors = env.reload();
-      const loaded = loadDir(o.dir, host.loadOptions());
+      const loaded = await loader.load(o.dir);
       return { ...loaded, manifests: loaded.manifests.map((m) => withPluginEnv(m, env.vars())), diagnostics: [...envErrors, ...loaded.diagnostics] };
     };
     const envPaths = env.specs.map((s) => s.path);
     // Taken before loading: a save while dev starts is applied once the watcher is ready.
     const initialFiles = snapshotFiles(o.dir, envPaths);
-    const initial = load();
+    const initial = await load();
     const names = Object.keys(env.vars());
     if (names.length) log.info(`env: ${names.length} variable(s) from ${envPaths.map((p) => displayPath(p)).join(', ')} (the environment's own values win)`);
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));

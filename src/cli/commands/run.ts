@@ -9,7 +9,7 @@ import { parseWorkers, runPrimary, serveAsWorker } from '../../cluster/index.js'
 import { createEnvFiles, envFilesOf } from '../env-files.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
-import { untilSignalled } from '../signals.js';
+import { trapSignals, untilSignalled } from '../signals.js';
 import { SERVE_FLAGS, SERVE_HELP, explainListenError, hostServeOptions, serveOptions, type ServeOptions } from './serve-flags.js';
 
 const CLUSTER_HELP = [
@@ -65,6 +65,8 @@ export const runCommand: Command = {
     for (const flag of ['status-file', 'reload-timeout']) {
       if (args.flags[flag] !== undefined) throw new HotplugError(ErrorCode.Usage, `--${flag} needs --workers`, { hint: 'hotplug run DIR --workers auto' });
     }
+    // From the first moment: a SIGTERM while the dir loads or plugins start still stops cleanly, once it is safe.
+    const trap = trapSignals(() => log.warn('second signal: exiting without draining'));
     const host = await startHost(o, log);
     if (typeof host === 'number') return host;
     process.on('SIGHUP', () => log.warn('SIGHUP ignored: reloads need --workers (a primary that keeps the socket while workers change)'));
@@ -77,7 +79,8 @@ export const runCommand: Command = {
         devConsole?.close();
         code = await stopHost(host, log);
       },
-      () => log.warn('second signal: exiting without draining'),
+      () => undefined,
+      trap,
     );
     return code;
   },
