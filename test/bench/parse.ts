@@ -41,7 +41,7 @@ async function measure(root: string): Promise<Phase[]> {
   const mib = statSync(big).size / 1024 / 1024;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const dev = startProcess(process.execPath, [join(root, 'bin', 'hotplug.js'), 'dev', dir, '--port', String(port), '--no-console'], { env: { HOTPLUG_LOG_LEVEL: 'info' } });
+  const dev = startProcess(process.execPath, [join(root, 'bin', 'hotplug.js'), 'dev', dir, '--port', String(port)], { env: { HOTPLUG_LOG_LEVEL: 'info' } });
   const count = (text: string): number => dev.stderr().split(text).length - 1;
   const phases: Phase[] = [];
   try {
