@@ -46,6 +46,9 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Separates a plugin error from the plugin's last stderr lines quoted under it. */
+export const STDERR_TAIL_HEADING = "--- last lines of the plugin's stderr ---";
+
 /** Where in a config file something is. Lines and columns are 1-based. */
 export interface SourceLocation {
   file: string;

@@ -97,7 +97,8 @@ export abstract class PluginComponent {
     }
     const old = this.gen;
     this.gen = gen;
-    this.log.info({ generation: gen.id, previous: old.id }, 'plugin swapped');
+    // debug: whoever asked for the swap reports it (dev logs one line per reload).
+    this.log.debug({ generation: gen.id, previous: old.id }, 'plugin swapped');
     this.retire(old);
   }
 

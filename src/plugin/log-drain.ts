@@ -45,8 +45,8 @@ export function drainLines(stream: Readable, log: Logger, source: 'stdout' | 'st
     kept = 0;
     dropped = 0;
     if (line === '' && truncatedBytes === 0) return;
-    tail?.push(line);
-    relog(log, source, line, truncatedBytes);
+    // A structured debug line (the Python launcher's full traceback) stays out of the tail errors quote.
+    if (!relog(log, source, line, truncatedBytes).startsWith('debug')) tail?.push(line);
   };
 
   stream.on('data', (chunk: Buffer) => {
@@ -73,7 +73,8 @@ export function drainLines(stream: Readable, log: Logger, source: 'stdout' | 'st
   stream.on('error', (err) => log.debug({ err, source }, 'plugin output stream error'));
 }
 
-function relog(log: Logger, source: string, line: string, truncatedBytes: number): void {
+/** Logs one line; returns the level it was logged at ('debug' and 'trace' start with their name). */
+function relog(log: Logger, source: string, line: string, truncatedBytes: number): string {
   const extra = truncatedBytes > 0 ? { truncatedBytes } : undefined;
   if (line.startsWith('{') && truncatedBytes === 0) {
     try {
@@ -83,11 +84,12 @@ function relog(log: Logger, source: string, line: string, truncatedBytes: number
         const lvl = LEVELS[String(level ?? '').toLowerCase()] ?? 'info';
         const text = typeof msg === 'string' ? msg : typeof message === 'string' ? message : '';
         log[lvl]({ source, ...fields }, text);
-        return;
+        return lvl === 'trace' ? 'debug' : lvl;
       }
     } catch {
       // not JSON after all: logged as text below
     }
   }
   log.info({ source, ...extra }, line);
+  return 'info';
 }

@@ -1,4 +1,4 @@
-import { HotplugError, ErrorCode } from '../core/errors.js';
+import { HotplugError, ErrorCode, STDERR_TAIL_HEADING } from '../core/errors.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -14,7 +14,7 @@ export function describeExit(e: ExitInfo): string {
 }
 
 export function withTail(message: string, stderrTail: string): string {
-  return stderrTail ? `${message}\n--- last lines of the plugin's stderr ---\n${stderrTail}` : `${message} (it wrote nothing to stderr)`;
+  return stderrTail ? `${message}\n${STDERR_TAIL_HEADING}\n${stderrTail}` : `${message} (it wrote nothing to stderr)`;
 }
 
 /**

@@ -153,7 +153,9 @@ export class Supervisor {
         this.lastError = err as Error;
         if (!this.closing) {
           this.failures++;
-          this.log.error({ err: errorMessage(err), failures: this.failures, retryInMs: this.backoffMs() }, 'plugin failed to start; retrying');
+          // A reload's new generation (no Init retries) is reported by whoever swaps it in, and closed if it fails.
+          const level = this.opts.initRetryMs === 0 ? 'debug' : 'error';
+          this.log[level]({ err: errorMessage(err), failures: this.failures, retryInMs: this.backoffMs() }, 'plugin failed to start; retrying');
           this.setState('failed');
           this.restarting = this.restartLoop();
         }

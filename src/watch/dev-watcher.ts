@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { formatDiagnostic, type Logger, type PluginManifest, type StreamConf } from '../core/index.js';
+import { STDERR_TAIL_HEADING, formatDiagnostic, type Logger, type PluginManifest, type StreamConf } from '../core/index.js';
 import type { DirConf } from '../config/index.js';
 import { createCoalescer } from './coalescer.js';
 import { isIgnoredPath } from './ignore.js';
@@ -118,7 +118,10 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
       } catch (err) {
         fail(`plugin ${m.name}`, err);
         failedPlugins.set(m.name, { file: m.dir, message: `plugin ${m.name}: the new version failed to start: ${(err as Error).message}` });
-        log.error(`plugin ${m.name}: the new version failed; the previous one keeps serving\n${(err as Error).message}`);
+        // Its stderr lines were just logged (at info): quoting them again would double a traceback.
+        const [why = '', tail] = (err as Error).message.split(`\n${STDERR_TAIL_HEADING}\n`);
+        const shown = tail !== undefined && log.isLevelEnabled('info') ? `${why} (its stderr is above)` : (err as Error).message;
+        log.error(`plugin ${m.name}: the new version failed; the previous one keeps serving\n${shown}`);
       }
     });
     await Promise.all(swaps);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/poll.js';
-import { devOn, echoStream, tsPlugin } from './fixture.js';
+import { devOn, echoStream, httpStream, manifest, pyPlugin, tsPlugin } from './fixture.js';
 
 test('dev: a plugin named like a built-in is refused with one clear error, the built-in keeps serving, Ctrl-C is quick', async (t) => {
   const { dir, dev, post } = await devOn(t, {
@@ -107,4 +107,52 @@ test('dev: the last save wins, whatever the gap to the save before it (pipeline 
   }
   // At debug level dev says which saves came without a watcher event (how often the recheck was needed).
   t.diagnostic(`saves seen by the recheck alone: ${dev.stderr().split('changed without a file watcher event').length - 1}`);
+});
+
+test('dev: one log line per reload (TS and Python), no warning while the old process stops; a Python import error shows the user\'s frames only (the full traceback at debug)', { timeout: 120_000 }, async (t) => {
+  const { dir, dev, post } = await devOn(
+    t,
+    {
+      'greet_ts/plugin.yaml': manifest('greet_ts', ['node', 'main.ts']),
+      'greet_ts/main.ts': tsPlugin('ts-v1'),
+      'greet_py/plugin.yaml': manifest('greet_py', ['python3', 'main.py']),
+      'greet_py/main.py': pyPlugin('py-v1'),
+      'ts.yaml': httpStream('/ts', '    - greet_ts: {}'),
+      'py.yaml': httpStream('/py', '    - greet_py: {}'),
+    },
+    ['--verbose'],
+  );
+  type Line = { level: number; msg: string; component?: string; plugin?: string; generation?: number; from?: string; to?: string; traceback?: string };
+  const lines = (): Line[] => dev.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+  /** What a user sees at the default level (info and up), request lines aside, from line `from` on. */
+  const shown = (from: number): string[] => lines().slice(from).filter((l) => l.level >= 30 && l.component !== 'requests').map((l) => l.msg);
+  const stopped = (plugin: string, generation: number) => (): boolean => lines().some((l) => l.plugin === plugin && l.generation === generation && l.to === 'stopped');
+  await waitFor(async () => (await post('/py', 'x')) === '200 py-v1:x', { timeoutMs: 30_000, what: 'the python plugin' });
+
+  for (const [name, path, v1, v2, source] of [['greet_ts', '/ts', 'ts-v1', 'ts-v2', tsPlugin], ['greet_py', '/py', 'py-v1', 'py-v2', pyPlugin]] as const) {
+    const from = lines().length;
+    writeFileSync(join(dir, name, name.endsWith('ts') ? 'main.ts' : 'main.py'), source(v2));
+    await waitFor(async () => (await post(path, 'x')) === `200 ${v2}:x`, { timeoutMs: 30_000, what: `${v2} served` });
+    await waitFor(stopped(name, 1), { what: `${name}'s old process stopped (${v1})` });
+    const seen = shown(from);
+    assert.equal(seen.length, 1, `one line for the reload of ${name}:\n${seen.join('\n')}`);
+    assert.match(seen[0] ?? '', new RegExp(`^reloaded plugin ${name} code in \\d+ ms$`));
+  }
+
+  const from = lines().length;
+  writeFileSync(join(dir, 'greet_py', 'main.py'), `import no_such_module_here\n${pyPlugin('py-v3')}`);
+  await waitFor(() => shown(from).some((m) => m.startsWith('reload: plugin greet_py code')), { timeoutMs: 30_000, what: 'the failed reload' });
+  assert.deepEqual(shown(from), [
+    'Traceback (most recent call last):',
+    '  File "main.py", line 1, in <module>',
+    '    import no_such_module_here',
+    "ModuleNotFoundError: No module named 'no_such_module_here'",
+    'plugin greet_py: the new version failed; the previous one keeps serving\nplugin greet_py exited with code 1 before it answered Init (its stderr is above)',
+    shown(from).at(-1) ?? '',
+  ]);
+  assert.match(shown(from).at(-1) ?? '', /^reload: plugin greet_py code — plugin greet_py kept the previous version \(\d+ ms\)$/);
+  const full = lines().slice(from).find((l) => l.msg === 'full traceback');
+  assert.equal(full?.level, 20, 'the full traceback is logged at debug');
+  assert.match(full?.traceback ?? '', /python-spare\.py[\s\S]*File "main\.py", line 1[\s\S]*ModuleNotFoundError/);
+  assert.equal(await post('/py', 'x'), '200 py-v2:x', 'the previous version keeps serving');
 });

@@ -11,6 +11,7 @@ import json
 import os
 import runpy
 import sys
+import traceback
 
 import asyncio  # noqa: F401  (pre-loaded: this is what the spare is for)
 import grpc  # noqa: F401
@@ -19,6 +20,35 @@ try:
     import hotplug  # noqa: F401
 except ImportError:  # a plugin written against another SDK still runs
     pass
+
+_SDK_DIR = os.path.dirname(os.path.abspath(hotplug.__file__)) if "hotplug" in sys.modules else None
+
+
+def _ours(filename):
+    """Frames of this launcher, runpy and the hotplug SDK: not what the user needs to fix an import error."""
+    f = os.path.abspath(filename) if not filename.startswith("<") else filename
+    return f == os.path.abspath(__file__) or filename.startswith("<frozen") or (_SDK_DIR is not None and f.startswith(_SDK_DIR + os.sep))
+
+
+def _trim(te):
+    kept = [fr for fr in te.stack if not _ours(fr.filename)]
+    if kept:
+        te.stack = traceback.StackSummary.from_list(kept)
+    for chained in (te.__cause__, te.__context__):
+        if chained is not None:
+            _trim(chained)
+
+
+def _report(exc):
+    """The traceback as `python3 main.py` would print it, without hotplug's own frames. The full one
+    goes first as a structured debug line: the host shows it under --verbose only."""
+    te = traceback.TracebackException.from_exception(exc)
+    full = "".join(te.format())
+    sys.stderr.write(json.dumps({"level": "debug", "msg": "full traceback", "traceback": full}) + "\n")
+    _trim(te)
+    sys.stderr.write("".join(te.format()))
+    sys.stderr.flush()
+
 
 line = b""
 while not line.endswith(b"\n"):
@@ -31,4 +61,10 @@ while not line.endswith(b"\n"):
 argv = json.loads(line)["argv"]
 sys.argv = argv
 sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))
-runpy.run_path(argv[0], run_name="__main__")
+try:
+    runpy.run_path(argv[0], run_name="__main__")
+except (SystemExit, KeyboardInterrupt):
+    raise
+except BaseException as exc:  # noqa: BLE001 -- reported, then exit 1 as python3 script would
+    _report(exc)
+    sys.exit(1)
