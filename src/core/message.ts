@@ -14,6 +14,12 @@ export interface Origin {
   addResponse(msg: Message): void;
   /** The plugin generation that processed it last (set by plugin processors, for request records). */
   generation?: number | undefined;
+  /**
+   * Set by a plugin processor when a call carrying this origin's messages missed its deadline next to
+   * other calls and is being re-run alone: if the origin's own timeout passes before that settles, it is
+   * answered with this failure (a 504 naming the plugin) rather than a bare timeout.
+   */
+  suspect?: Failure | undefined;
 }
 
 /**

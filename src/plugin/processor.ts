@@ -159,8 +159,14 @@ export class PluginProcessor extends PluginComponent implements Processor {
       const conclusive = exclusive || (!crashed && err.alone);
       const parts = !conclusive ? splitByOrigin(batch) ?? [batch] : crashed ? splitSuspects(batch) : splitByOrigin(batch);
       if (parts === undefined) return failed(batch, perMessage, this.isolatedFailure(err, gen));
+      // Until the re-runs settle, a request whose own timeout passes is answered with this miss, not a bare timeout.
+      const suspects = crashed ? undefined : markSuspects(batch, this.suspectFailure(err as PluginDeadlineError, gen));
       const out: Batch[] = [];
-      for (const part of parts) for (const b of await this.isolated(gen, part, perMessage, true)) out.push(b);
+      try {
+        for (const part of parts) for (const b of await this.isolated(gen, part, perMessage, true)) out.push(b);
+      } finally {
+        if (suspects !== undefined) for (const o of suspects) o.suspect = undefined;
+      }
       // A batch processor was given one batch: what its parts produced comes back as one.
       if (perMessage) return out;
       const merged = out.flat();
@@ -172,6 +178,11 @@ export class PluginProcessor extends PluginComponent implements Processor {
     const base = { component: this.name, generation: gen.id };
     if (err instanceof PluginDeadlineError) return { ...base, text: err.message, status: 504, code: ErrorCode.PluginDeadline };
     return { ...base, text: `the plugin crashed while processing this message: ${this.name} ${describeExit(err.exit)}`, status: 500, code: ErrorCode.PluginPoison };
+  }
+
+  private suspectFailure(err: PluginDeadlineError, gen: Generation): Failure {
+    const text = `${err.message}; this request was in that call, and re-running it alone had not finished when the route's timeout passed`;
+    return { text, status: 504, code: ErrorCode.PluginDeadline, component: this.name, generation: gen.id };
   }
 
   private batchError(e: WireError, gen: Generation): MessageFailedError {
@@ -211,6 +222,18 @@ function failed(batch: Batch, perMessage: boolean, f: Failure): Batch[] {
     return c;
   });
   return perMessage ? out.map((m) => [m]) : [out];
+}
+
+/** Marks the origins of `batch` (once each) with `f`; returns them, to clear the mark later. */
+function markSuspects(batch: Batch, f: Failure): Origin[] {
+  const marked: Origin[] = [];
+  for (const m of batch) {
+    const o = m.origin;
+    if (o === undefined || o.suspect === f) continue;
+    o.suspect = f;
+    marked.push(o);
+  }
+  return marked;
 }
 
 /** Runs of messages with the same origin (one request each, in a coalesced call); undefined when there is one. */

@@ -66,6 +66,8 @@ export function writeErrorsFixture(dir: string, sinkUrl: string): void {
   for (const name of ['guard_ts', 'poison_ts']) plugin(dir, name, 'main.ts', tsGuard, ['node', 'main.ts']);
   plugin(dir, 'hang_ts', 'main.ts', tsGuard, ['node', 'main.ts'], 'deadline: 1s\ninstances: 2\n');
   plugin(dir, 'stop_ts', 'main.ts', tsGuard, ['node', 'main.ts'], 'deadline: 1s\n');
+  // No `deadline:`: its calls get the default, just under the route's 2 s timeout.
+  plugin(dir, 'hang_default', 'main.ts', tsGuard, ['node', 'main.ts']);
   plugin(dir, 'guard_py', 'main.py', pyGuard, ['python3', 'main.py'], 'deadline: 1s\n');
   plugin(dir, 'bad_ctor', 'main.py', pyBadCtor, ['python3', 'main.py']);
   plugin(dir, 'missing_bin', 'main.py', pyGuard, ['/nonexistent/hotplug-test-binary']);
@@ -74,6 +76,7 @@ export function writeErrorsFixture(dir: string, sinkUrl: string): void {
   writeFileSync(join(dir, 'poison.yaml'), stream('/poison', '    - poison_ts: {}'));
   writeFileSync(join(dir, 'hang.yaml'), stream('/hang', '    - hang_ts: {}'));
   writeFileSync(join(dir, 'stop.yaml'), stream('/stop', '    - stop_ts: {}'));
+  writeFileSync(join(dir, 'hangdef.yaml'), stream('/hangdef', '    - hang_default: {}', { timeout: '2s' }));
   writeFileSync(join(dir, 'ctor.yaml'), stream('/ctor', '    - bad_ctor: {}', { timeout: '2s' }));
   writeFileSync(join(dir, 'missing.yaml'), stream('/missing', '    - missing_bin: {}'));
   writeFileSync(join(dir, 'caught.yaml'), stream('/caught', '    - guard_ts: {}\n    - catch:\n        - mapping: \'root = "caught: " + error()\''));

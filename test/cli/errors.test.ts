@@ -61,7 +61,7 @@ before(async () => {
   cli = startCli(['run', dir, '--port', String(port), '--log-requests', '--shutdown-timeout', '10s']);
   await waitForPing(base);
   // Every working route answers (the broken plugins keep /ready at 503, by design).
-  for (const path of ['/ts', '/py', '/poison', '/hang', '/stop']) {
+  for (const path of ['/ts', '/py', '/poison', '/hang', '/stop', '/hangdef']) {
     await waitFor(async () => (await post(path, 'warm')).status === 200, { timeoutMs: 60_000, what: `${path} to serve` });
   }
 });
@@ -198,6 +198,24 @@ test('a hang payload: 504 within the deadline plus slack, the plugin is replaced
   const hang = ready.restarted?.find((p) => p.name === 'hang_ts');
   assert.ok((hang?.deadlineMisses ?? 0) >= 1, JSON.stringify(ready));
   assert.match(hang?.lastError ?? '', /deadline/);
+});
+
+test('a hang under the default deadline (just under the route timeout) is answered 504 naming the plugin, not a bare 408', async () => {
+  // Two calls in flight on one process: the hang, then a good request beside it. The hang's call misses
+  // its deadline (1.8 s) with another call in flight, so it is re-run alone, which the route's 2 s
+  // timeout cuts short: the caller still learns that the plugin hung.
+  const hang = post('/hangdef', 'hang');
+  await new Promise((r) => setTimeout(r, 50));
+  const beside = post('/hangdef', 'beside');
+  const [h, b] = await Promise.all([hang, beside]);
+  assert.equal(h.status, 504, h.text);
+  assert.match(h.text, /^plugin hang_default did not answer within its deadline \(1800 ms\)/);
+  assert.ok(h.ms < 3_000, `answered at the route's timeout (${Math.round(h.ms)} ms)`);
+  // The good request shared the hung process: it is never a wrong success; it succeeds, or fails loudly.
+  assert.ok((b.status === 200 && b.text === 'ok:beside') || [408, 504].includes(b.status), `${b.status} ${b.text}`);
+  const line = await waitFor(() => logLines().find((l) => l['component'] === 'requests' && l['path'] === '/hangdef' && l['status'] === 504));
+  assert.match(String(line['msg']), /did not answer within its deadline/);
+  await waitFor(async () => (await post('/hangdef', 'after')).text === 'ok:after', { what: 'hang_default serving again' });
 });
 
 test('a Python plugin that hangs (sleeps forever) gets 504 and is replaced', async () => {

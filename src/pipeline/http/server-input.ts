@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type AckFn,
   type Batch,
+  type Failure,
   type Input,
   type InputDef,
   type Logger,
@@ -65,6 +66,7 @@ class PendingRequest implements ReadResult, Origin, Expiring {
   answered = false;
   deadline = 0;
   generation: number | undefined = undefined;
+  suspect: Failure | undefined = undefined;
   prev: Expiring | undefined = undefined;
   next: Expiring | undefined = undefined;
 
@@ -82,9 +84,19 @@ class PendingRequest implements ReadResult, Origin, Expiring {
     (this.responses ??= []).push(msg);
   }
 
-  /** The timeout passed before the ack: 408 (the message may still be delivered later). */
+  /**
+   * The timeout passed before the ack: 408 (the message may still be delivered later), or the failure
+   * of a plugin call that missed its deadline with this request in it and was still being re-run.
+   */
   expire(): void {
-    this.answer(408, 'request timed out before its message was delivered\n');
+    if (this.suspect === undefined) {
+      this.answer(408, 'request timed out before its message was delivered\n');
+      return;
+    }
+    const err = new MessageFailedError(this.suspect);
+    const outcome = outcomeOf(this.res);
+    if (outcome !== undefined) describeFailure(outcome, err);
+    this.answer(nackStatus(err), `${publicReason(err.message)}\n`);
   }
 
   answer(status: number, text: string): void {
