@@ -3,7 +3,7 @@
 // mounted and no page open, with its event stream read by a plain reader in node (the server's side of
 // a page, no browser), and with a page open in a headless Chromium (Debian's, as the browser tests) on
 // the Requests panel, which updates live. Load from wrk (a separate process), 64 connections; the
-// variants interleave, in a rotated order each round. CPU per process from /proc during each run.
+// variants interleave, in a fresh (seeded) order each round. CPU per process from /proc during each run.
 // env: BENCH_SECONDS (per wrk run, default 5), BENCH_ROUNDS (interleaved rounds, default 5).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -154,8 +154,8 @@ async function main(): Promise<void> {
     await up(watched);
 
     let page: Page | undefined;
-    /** The console stops recording 200 ms after its last page went (the host's BENCH_CONSOLE linger). */
-    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 500));
+    /** The console stops recording 200 ms after its last page went (the host's BENCH_CONSOLE linger); a closed page's renderer takes a moment to go. */
+    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1000));
     /** A wrk run with the CPU the host, its plugins and the browser used during it. */
     const measured = (url: string, host: ChildProcess): Measured => {
       const plugins = childrenOf(host.pid!);
@@ -216,9 +216,17 @@ async function main(): Promise<void> {
     wrk(plain, 2, script, connections); // warm-up: JIT, plugin pools, keep-alive connections
     wrk(watched, 2, script, connections);
     const rounds: Measured[][] = variants.map(() => []);
+    let seed = 16;
+    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < variants.length; k++) {
-        const i = (k + round) % variants.length;
+      // A fresh order each round (seeded, so every run uses the same ones): no variant always runs
+      // right after another (after the page closes, Chromium's teardown still takes some CPU).
+      const order = variants.map((_, i) => i);
+      for (let k = order.length - 1; k > 0; k--) {
+        const j = Math.floor(random() * (k + 1));
+        [order[k], order[j]] = [order[j]!, order[k]!];
+      }
+      for (const i of order) {
         const v = variants[i]!;
         const r = await v.run();
         if (r.rps === 0) process.stderr.write(`${v.name}: wrk printed\n${r.raw}\n`);
@@ -226,11 +234,13 @@ async function main(): Promise<void> {
         process.stderr.write(`round ${round + 1} ${v.name}: ${r.rps.toFixed(0)} req/s, host ${r.hostUs.toFixed(0)} µs/request, browser ${(r.browserCpu * 100).toFixed(0)}%\n`);
       }
     }
-    // Each round's run against the same round's A: a pair run close together, so slow spells of the
-    // shared machine cancel. A′ against A is the noise band a variant has to stay inside.
-    const ratios = rounds.map((rs) => rs.map((r, round) => r.rps / rounds[0]![round]!.rps - 1));
+    // Each round's runs against the same round's A: runs close together, so slow spells of the shared
+    // machine cancel. A′ against A is the noise band; the console's variants are compared with the
+    // mean of A and A′ of their round (both without a console).
+    const base = (i: number, round: number): number => (i === 1 ? rounds[0]![round]!.rps : (rounds[0]![round]!.rps + rounds[1]![round]!.rps) / 2);
+    const ratios = rounds.map((rs, i) => rs.map((r, round) => r.rps / base(i, round) - 1));
     const rows = [
-      ['hotplug host + TS plugin', 'req/s', 'vs A (median)', 'vs A per round (min … max)', 'host CPU/request', 'plugin CPU/request', 'browser CPU'],
+      ['hotplug host + TS plugin', 'req/s', 'vs no console (median)', 'per round (min … max)', 'host CPU/request', 'plugin CPU/request', 'browser CPU'],
       ...variants.map((v, i) => {
         const rs = rounds[i]!;
         return [
@@ -247,6 +257,11 @@ async function main(): Promise<void> {
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     console.log(`\nbench:console — wrk -t2 -c${connections} -d${seconds}s, ${ROUNDS} interleaved rounds; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, load avg before ${load.map((l) => l.toFixed(1)).join(' ')}, after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+    const band = [Math.min(...ratios[1]!), Math.max(...ratios[1]!)] as const;
+    const opened = median(ratios[4]!);
+    console.log(
+      `\npage open vs no console: ${pct(opened)} (median of the rounds' pairs); A/A noise band ${pct(band[0])} … ${pct(band[1])}: ${opened >= band[0] && opened <= band[1] ? 'within the noise' : 'outside the noise'}`,
+    );
     console.log('\nreq/s of every round:');
     variants.forEach((v, i) => console.log(`  ${v.name}: ${rounds[i]!.map((r) => r.rps.toFixed(0)).join(', ')}`));
     const streamed = rounds[3]!.map((r) => r.stream!);
