@@ -11,7 +11,8 @@ import { connectUntilDone, callConnect } from './connect.js';
 /**
  * An output plugin as a core Output: Init and Connect on connect(), Send per
  * writeBatch (a Send interrupted by a crash is sent again on the restarted
- * process: at least once). maxInFlight and batchPolicy come from the Init
+ * process: at least once; one that misses its deadline fails, and the hung
+ * process is replaced). maxInFlight and batchPolicy come from the Init
  * response and are readable after connect().
  */
 export class PluginOutput extends PluginComponent implements Output {
@@ -54,7 +55,8 @@ export class PluginOutput extends PluginComponent implements Output {
     const gen = this.current();
     gen.enter();
     try {
-      const res = await gen.pick().run((p) => p.call(OutputService.send, { batch }));
+      // A Send past its deadline (the manifest's `deadline`, else 30 s) fails the batch with 504 and the process is replaced.
+      const res = await gen.pick().run((p) => p.call(OutputService.send, { batch }), { deadlineMs: gen.manifest.deadlineMs ?? this.opts.callDeadlineMs });
       if (res.error) throw errorFromWire(res.error);
     } finally {
       gen.leave();

@@ -19,6 +19,14 @@ processor((msg) => {
 });
 `;
 
+const tsSink = `import { writeFileSync } from 'node:fs';
+import { output } from 'hotplug/sdk';
+writeFileSync('pid-' + process.env.GUARD_NAME, String(process.pid));
+output((batch) => {
+  for (const msg of batch) if (msg.text() === 'hang') for (;;);
+});
+`;
+
 const pyGuard = `import asyncio, os, time
 from hotplug import Message, processor, processor_main
 
@@ -48,16 +56,16 @@ if __name__ == "__main__":
     asyncio.run(processor_main(bad_ctor))
 `;
 
-const manifest = (name: string, command: string[], extra = ''): string =>
-  `name: ${name}\ntype: processor\ncommand: ${JSON.stringify(command)}\nenv:\n  GUARD_NAME: ${name}\n${extra}`;
+const manifest = (name: string, command: string[], extra = '', type = 'processor'): string =>
+  `name: ${name}\ntype: ${type}\ncommand: ${JSON.stringify(command)}\nenv:\n  GUARD_NAME: ${name}\n${extra}`;
 
 const stream = (path: string, processors: string, opts: { output?: string; top?: string; timeout?: string } = {}): string =>
   `${opts.top ?? ''}input:\n  http_server:\n    path: ${path}\n    timeout: ${opts.timeout ?? '5s'}\npipeline:\n  processors:\n${processors}\noutput:\n${opts.output ?? '  sync_response: {}'}\n`;
 
-function plugin(dir: string, name: string, file: string, text: string, command: string[], extra = ''): void {
+function plugin(dir: string, name: string, file: string, text: string, command: string[], extra = '', type = 'processor'): void {
   mkdirSync(join(dir, name), { recursive: true });
   writeFileSync(join(dir, name, file), text);
-  writeFileSync(join(dir, name, 'plugin.yaml'), manifest(name, command, extra));
+  writeFileSync(join(dir, name, 'plugin.yaml'), manifest(name, command, extra, type));
 }
 
 /** Writes the functions dir; `sinkUrl` receives what the http_client route sends on. */
@@ -66,6 +74,7 @@ export function writeErrorsFixture(dir: string, sinkUrl: string): void {
   for (const name of ['guard_ts', 'poison_ts']) plugin(dir, name, 'main.ts', tsGuard, ['node', 'main.ts']);
   plugin(dir, 'hang_ts', 'main.ts', tsGuard, ['node', 'main.ts'], 'deadline: 1s\ninstances: 2\n');
   plugin(dir, 'stop_ts', 'main.ts', tsGuard, ['node', 'main.ts'], 'deadline: 1s\n');
+  plugin(dir, 'sink_ts', 'main.ts', tsSink, ['node', 'main.ts'], 'deadline: 1s\n', 'output');
   // No `deadline:`: its calls get the default, just under the route's 2 s timeout.
   plugin(dir, 'hang_default', 'main.ts', tsGuard, ['node', 'main.ts']);
   plugin(dir, 'guard_py', 'main.py', pyGuard, ['python3', 'main.py'], 'deadline: 1s\n');
@@ -76,6 +85,7 @@ export function writeErrorsFixture(dir: string, sinkUrl: string): void {
   writeFileSync(join(dir, 'poison.yaml'), stream('/poison', '    - poison_ts: {}'));
   writeFileSync(join(dir, 'hang.yaml'), stream('/hang', '    - hang_ts: {}'));
   writeFileSync(join(dir, 'stop.yaml'), stream('/stop', '    - stop_ts: {}'));
+  writeFileSync(join(dir, 'sink.yaml'), stream('/sink', '    - mapping: root = content()', { output: '  sink_ts: {}' }));
   writeFileSync(join(dir, 'hangdef.yaml'), stream('/hangdef', '    - hang_default: {}', { timeout: '2s' }));
   writeFileSync(join(dir, 'ctor.yaml'), stream('/ctor', '    - bad_ctor: {}', { timeout: '2s' }));
   writeFileSync(join(dir, 'missing.yaml'), stream('/missing', '    - missing_bin: {}'));

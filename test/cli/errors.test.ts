@@ -61,7 +61,7 @@ before(async () => {
   cli = startCli(['run', dir, '--port', String(port), '--log-requests', '--shutdown-timeout', '10s']);
   await waitForPing(base);
   // Every working route answers (the broken plugins keep /ready at 503, by design).
-  for (const path of ['/ts', '/py', '/poison', '/hang', '/stop', '/hangdef']) {
+  for (const path of ['/ts', '/py', '/poison', '/hang', '/stop', '/hangdef', '/sink']) {
     await waitFor(async () => (await post(path, 'warm')).status === 200, { timeoutMs: 60_000, what: `${path} to serve` });
   }
 });
@@ -216,6 +216,17 @@ test('a hang under the default deadline (just under the route timeout) is answer
   const line = await waitFor(() => logLines().find((l) => l['component'] === 'requests' && l['path'] === '/hangdef' && l['status'] === 504));
   assert.match(String(line['msg']), /did not answer within its deadline/);
   await waitFor(async () => (await post('/hangdef', 'after')).text === 'ok:after', { what: 'hang_default serving again' });
+});
+
+test('an output plugin that hangs in Send: its request gets 504 after the deadline, the process is replaced, the next request is delivered', async () => {
+  const before = pidOf('sink_ts');
+  const res = await post('/sink', 'hang');
+  assert.equal(res.status, 504, res.text);
+  assert.match(res.text, /^plugin sink_ts did not answer within its deadline \(1000 ms\)/);
+  assert.ok(res.ms < 4_000, `before the route's 5 s timeout (${Math.round(res.ms)} ms)`);
+  await waitFor(() => !alive(before), { what: 'the hung output process killed' });
+  await waitFor(async () => (await post('/sink', 'next')).status === 200, { what: 'sink_ts delivering again' });
+  assert.notEqual(pidOf('sink_ts'), before, 'replaced');
 });
 
 test('a Python plugin that hangs (sleeps forever) gets 504 and is replaced', async () => {

@@ -14,6 +14,7 @@ import {
   Message,
   MessageFailedError,
   errorMessage,
+  failureStatus,
   publicReason,
   throwLocation,
 } from '../../core/index.js';
@@ -147,7 +148,9 @@ const EMPTY_HEADERS = { 'Content-Length': '0' };
  */
 function nackStatus(err: Error): number {
   if (err instanceof MessageFailedError) return err.failure.status;
-  return err instanceof HotplugError && err.code === ErrorCode.ShuttingDown ? 503 : 502;
+  // An output that is unavailable (503) or missed its deadline (504) says so; any other refusal is a 502.
+  const status = err instanceof HotplugError ? failureStatus(err.code) : 500;
+  return status === 503 || status === 504 ? status : 502;
 }
 
 function describeFailure(outcome: RequestOutcome, err: Error): void {
