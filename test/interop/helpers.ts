@@ -23,7 +23,7 @@ type After = { after(fn: () => void | Promise<void>): void };
 const RAW = join(interopDir, 'raw_grpcio.py');
 const RAW_JS = join(interopDir, 'raw-grpc-js.mjs');
 
-/** A functions dir with the contract-only grpcio and grpc-js plugins (input, output, errors) and the given pipelines. */
+/** A functions dir with the contract-only grpcio and grpc-js plugins (input, output, errors; each in both) and the given pipelines. */
 export function rawFunctions(t: After, pipelines: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'hotplug-interop-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,8 +37,12 @@ export function rawFunctions(t: After, pipelines: Record<string, string>): strin
   writeFileSync(join(dir, 'raw_errors', 'plugin.yaml'), `name: raw_errors\ntype: processor\ncommand: ["python3", ${JSON.stringify(RAW)}, "errors"]\n`);
   mkdirSync(join(dir, 'js_errors'));
   writeFileSync(join(dir, 'js_errors', 'plugin.yaml'), `name: js_errors\ntype: processor\ncommand: ["node", ${JSON.stringify(RAW_JS)}, "errors"]\n`);
-  mkdirSync(join(dir, 'js_out'));
-  writeFileSync(join(dir, 'js_out', 'plugin.yaml'), `name: js_out\ntype: output\ncommand: ["node", ${JSON.stringify(RAW_JS)}, "output"]\nfields:\n  - { name: log, type: string }\n`);
+  const jsPlugin = (name: string, type: string, fields: string) => {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'plugin.yaml'), `name: ${name}\ntype: ${type}\ncommand: ["node", ${JSON.stringify(RAW_JS)}, "${type}"]\nfields:\n${fields}`);
+  };
+  jsPlugin('js_in', 'input', '  - { name: batches, type: int, default: 3 }\n  - { name: size, type: int, default: 1 }\n  - { name: log, type: string, default: "" }\n');
+  jsPlugin('js_out', 'output', '  - { name: log, type: string }\n  - { name: refuse_once, type: string, default: "" }\n');
   for (const [name, text] of Object.entries(pipelines)) writeFileSync(join(dir, `${name}.yaml`), text);
   return dir;
 }

@@ -12,16 +12,17 @@ import { interopHost, lines, rawFunctions } from './helpers.js';
  * Value kind: value-fidelity.test.ts.
  */
 
-test('contract-only input → processors → output: batches, the output\'s own batch policy, a refused Send replayed, every ack ok', async (t) => {
+test('contract-only inputs (grpcio, grpc-js) → processors → outputs: batches, the output\'s own batch policy, a refused Send replayed, every ack ok', async (t) => {
   const dir = rawFunctions(t, {});
   const inLog = join(dir, 'in.log');
   const outLog = join(dir, 'out.log');
   const jsLog = join(dir, 'js.log');
-  const feed = (name: string, output: string) =>
-    `input:\n  raw_in: { batches: 4, size: 1, log: ${JSON.stringify(inLog.replace('in.log', `${name}-in.log`))} }\npipeline:\n  processors:\n    - raw_errors: {}\n    - js_errors: {}\noutput:\n  ${output}\n`;
+  const feed = (name: string, input: string, output: string) =>
+    `input:\n  ${input}: { batches: 4, size: 1, log: ${JSON.stringify(inLog.replace('in.log', `${name}-in.log`))} }\npipeline:\n  processors:\n    - raw_errors: {}\n    - js_errors: {}\noutput:\n  ${output}\n`;
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(join(dir, 'py.yaml'), feed('py', `raw_out: { batch_count: 2, refuse_once: in-3-0, log: ${JSON.stringify(outLog)} }`));
-  writeFileSync(join(dir, 'js.yaml'), feed('js', `js_out: { log: ${JSON.stringify(jsLog)} }`));
+  // grpcio input → grpcio output, grpc-js input → grpc-js output; each output refuses the pair holding in-3-0 once.
+  writeFileSync(join(dir, 'py.yaml'), feed('py', 'raw_in', `raw_out: { batch_count: 2, refuse_once: in-3-0, log: ${JSON.stringify(outLog)} }`));
+  writeFileSync(join(dir, 'js.yaml'), feed('js', 'js_in', `js_out: { refuse_once: in-3-0, log: ${JSON.stringify(jsLog)} }`));
   await interopHost(t, dir);
   // Each Send's payloads (batches are processed concurrently, so which two share a Send varies).
   const sends = (f: string) => lines(f).filter((l) => l.startsWith('send')).map((l) => l.split(' ').slice(1));
@@ -30,12 +31,13 @@ test('contract-only input → processors → output: batches, the output\'s own 
   await waitFor(() => sends(outLog).length === 2 && sends(jsLog).length === 2, { timeoutMs: 30_000, what: 'all four messages delivered by both outputs' }).catch((err: Error) => {
     throw new Error(`${err.message}: py out ${JSON.stringify(lines(outLog))}, js out ${JSON.stringify(lines(jsLog))}, py in ${JSON.stringify(lines(join(dir, 'py-in.log')))}`);
   });
-  assert.deepEqual(sends(jsLog).map((s) => s.length), [2, 2]);
-  assert.deepEqual(sends(jsLog).flat().sort(), everyMessage);
-  // The grpcio output refused the pair holding in-3-0 once; auto_replay_nacks made the host send it again,
-  // also after the input had reported its end.
-  assert.deepEqual(sends(outLog).map((s) => s.length), [2, 2]);
-  assert.deepEqual(sends(outLog).flat().sort(), everyMessage, 'each message delivered once (the refused Send is not logged)');
+  // Each output refused the pair holding in-3-0 once; the input's auto_replay_nacks made the host send it
+  // again, also after the input had reported its end.
+  for (const [name, log] of [['py', outLog], ['js', jsLog]] as const) {
+    assert.deepEqual(sends(log).map((s) => s.length), [2, 2], `${name}: two Sends of two`);
+    assert.deepEqual(sends(log).flat().sort(), everyMessage, `${name}: each message delivered once (the refused Send is not logged)`);
+    assert.ok(lines(join(dir, `${name}-in.log`)).some((l) => l.startsWith('connect')), `${name}: the input was connected`);
+  }
   for (const name of ['py', 'js']) {
     const acks = () => lines(join(dir, `${name}-in.log`)).filter((l) => l.startsWith('ack')).sort();
     await waitFor(() => acks().length === 4, { what: `${name}: four acks` });
