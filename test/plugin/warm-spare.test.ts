@@ -132,13 +132,14 @@ test('commands that cannot be pre-warmed get no spare', async (t) => {
   assert.deepEqual(spares(), []);
 });
 
-test('with warmFromStart (dev) a contract-only Python plugin (grpcio, no SDK) has a spare from its first start, and its first reload runs in it', async (t) => {
+test('with warmFromStart (dev) a contract-only Python plugin (grpcio, no SDK) has a spare from its first start, and its first reload runs in it with protobuf already loaded', async (t) => {
   const { rt } = testRuntime(t, { warmFromStart: true });
   const dir = tempDir(t);
   const file = join(dir, 'main.py');
   const raw = join(repoRoot, 'test', 'fixtures', 'interop');
-  // Prints its version, then serves as the grpcio fixture (no hotplug SDK anywhere).
-  const write = (v: string) => writeFileSync(file, `import runpy, sys\nprint("${v}", file=sys.stderr, flush=True)\nsys.argv = ["raw_grpcio.py", "observe", "${v}"]\nsys.path.insert(0, ${JSON.stringify(raw)})\nrunpy.run_path(${JSON.stringify(join(raw, 'raw_grpcio.py'))}, run_name="__main__")\n`);
+  // Serves as the grpcio fixture (no hotplug SDK anywhere), labelled with its version and whether protobuf's
+  // runtime was loaded before its own code ran (what a spare pre-loads for contract-only plugins).
+  const write = (v: string) => writeFileSync(file, `import runpy, sys\nwarm = "warm" if "google.protobuf.descriptor_pool" in sys.modules else "cold"\nsys.argv = ["raw_grpcio.py", "observe", "${v}-" + warm]\nsys.path.insert(0, ${JSON.stringify(raw)})\nrunpy.run_path(${JSON.stringify(join(raw, 'raw_grpcio.py'))}, run_name="__main__")\n`);
   const m: PluginManifest = { name: 'warm_raw', type: 'processor', command: ['python3', 'main.py'], cwd: dir, dir, fields: [], file: join(dir, 'plugin.yaml') };
   write('v1');
   const p = rt.processor(m, {});
@@ -146,10 +147,10 @@ test('with warmFromStart (dev) a contract-only Python plugin (grpcio, no SDK) ha
     const [out] = await p.processBatch([new Message('x')]);
     return [...(out?.[0]?.metadata.keys() ?? [])].find((k) => k.startsWith('report_')) ?? '';
   };
-  assert.equal(await label(), 'report_v1');
+  assert.equal(await label(), 'report_v1-cold', 'the first start is a plain spawn');
   const spare = await oneSpare();
   write('v2');
   await p.swap(m);
-  assert.equal(await label(), 'report_v2');
+  assert.equal(await label(), 'report_v2-warm');
   assert.equal(rt.health()[0]?.instances[0]?.pid, spare, 'the first reload ran in the spare started with the plugin');
 });
