@@ -130,12 +130,23 @@ test('the dev console in a real Chromium: routes and plugins, try it, a failure 
   writeFileSync(join(dir, 'shout.yaml'), httpStream('/shout', '    - mapping: root = content().string().uppercase()'));
   await page.locator('text=Nothing broken.').waitFor(WAIT);
 
-  // Charts: requests/s and latency, from a light load over a few seconds.
-  await tab(page, 'charts');
+  // Under a steady load (20 requests/s over a few seconds) the Requests panel redraws at most once a
+  // second, each time in one go, and draws at most 100 rows.
+  await tab(page, 'requests');
+  await page.evaluate(`window.draws = []; new MutationObserver(() => window.draws.push(performance.now())).observe(document.querySelector('table.requests'), { childList: true, subtree: true })`);
   const load = setInterval(() => void fetch(`${base}/shout`, { method: 'POST', body: 'n' }).then((r) => r.text(), () => ''), 50);
   t.after(() => clearInterval(load));
   await untilText(page, 'nav', /Requests \((1[2-9][0-9]|[2-9][0-9]{2})/);
   clearInterval(load);
+  await untilText(page, '[data-testid=requests-count]', /^100 shown/);
+  const draws = (await page.evaluate('window.draws')) as number[];
+  assert.ok(draws.length >= 3, `the Requests panel kept drawing under load (${draws.length} redraws)`);
+  const gaps = draws.slice(1).map((at, i) => at - draws[i]!);
+  assert.ok(Math.min(...gaps) > 800, `at most one redraw a second under load; gaps were ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`);
+  assert.equal(await page.locator('table.requests tbody').count(), 100);
+
+  // Charts: requests/s and latency, from that load.
+  await tab(page, 'charts');
   await untilText(page, '.charts', /requests\/s max [1-9]/);
   assert.equal(await page.locator('.chart svg polyline').count(), 4);
   await shot(page, 'charts');

@@ -38,14 +38,18 @@ createPlayground(panels.playground, PREFIX);
 const stale = new Set<Tab>(TABS);
 const DRAW_MS = 1000;
 let drawnAt = -DRAW_MS;
-let scheduled = false;
+/** The pending draw: a timer, then an animation frame (a direct draw cancels it, so only one is ever pending). */
+let timer: ReturnType<typeof setTimeout> | undefined;
+let frame: number | undefined;
 const current = (): Tab => {
   const t = location.hash.slice(1) as Tab;
   return TABS.includes(t) ? t : 'routes';
 };
 
 function draw(): void {
-  scheduled = false;
+  clearTimeout(timer);
+  if (frame !== undefined) cancelAnimationFrame(frame);
+  timer = frame = undefined;
   drawnAt = performance.now();
   const tab = current();
   for (const t of TABS) panels[t].hidden = t !== tab;
@@ -58,9 +62,11 @@ function draw(): void {
 
 function changed(...tabs: Tab[]): void {
   for (const t of tabs) stale.add(t);
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(() => requestAnimationFrame(draw), Math.max(0, drawnAt + DRAW_MS - performance.now()));
+  if (timer !== undefined || frame !== undefined) return;
+  timer = setTimeout(() => {
+    timer = undefined;
+    frame = requestAnimationFrame(draw);
+  }, Math.max(0, drawnAt + DRAW_MS - performance.now()));
 }
 
 function drawNav(): void {

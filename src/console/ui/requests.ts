@@ -21,7 +21,7 @@ const MAX_ROWS = 100;
 export function createRequestsPanel(root: HTMLElement): { render(s: ConsoleState): void } {
   const route = h('select', { name: 'route', onchange: () => last && redraw(last) });
   const status = h('select', { name: 'status', onchange: () => last && redraw(last) }, ...Object.keys(STATUS_FILTERS).map((k) => h('option', { value: k }, k)));
-  const count = h('span', { class: 'muted' });
+  const count = h('span', { class: 'muted', 'data-testid': 'requests-count' });
   const table = h('table', { class: 'requests' }, thead(['time', 'method', 'path', 'route', 'status', 'ms', 'gen'], ['ms', 'gen']));
   fill(root, h('div', { class: 'filters' }, h('label', {}, 'Route ', route), h('label', {}, 'Status ', status), count), table);
   let last: ConsoleState | undefined;
