@@ -113,6 +113,11 @@ export interface PluginManifest {
   instances?: number;
   /** hotplug extension (`deadline`): how long one call may take, in ms; default: within the route's timeout, else 30 s. */
   deadlineMs?: number;
+  /**
+   * One process at a time (`dev --inspect`: it holds a debugger port): no warm spare, and a reload
+   * stops the old process before the new one starts.
+   */
+  exclusive?: boolean;
   /** Absolute path of plugin.yaml, and its folder. */
   file: string;
   dir: string;

@@ -82,6 +82,8 @@ export abstract class PluginComponent {
   private async doSwap(manifest: PluginManifest, config: Value | undefined): Promise<void> {
     if (this.closing) throw new HotplugError(ErrorCode.ShuttingDown, `plugin ${this.name} is closed`);
     if (config !== undefined) this.config = config;
+    // A debugged plugin's port is taken until its old process is gone: stop it first (calls meanwhile fail).
+    if (manifest.exclusive) await this.retireNow();
     const gen = this.newGeneration(manifest);
     try {
       await this.prepare(gen);
@@ -100,6 +102,11 @@ export abstract class PluginComponent {
     // debug: whoever asked for the swap reports it (dev logs one line per reload).
     this.log.debug({ generation: gen.id, previous: old.id }, 'plugin swapped');
     this.retire(old);
+  }
+
+  /** Drains and closes the current generation before a new one starts (exclusive plugins). */
+  private async retireNow(): Promise<void> {
+    await this.gen.close().catch((err: unknown) => this.log.warn({ err, generation: this.gen.id }, 'closing the generation being replaced failed'));
   }
 
   private retire(old: Generation): void {

@@ -71,7 +71,7 @@ export class Generation {
             init: this.methods.init, close: this.methods.close, config: this.config,
             // A plugin that has been reloaded once is being edited: keep a warm spare for its next save
             // (in dev, from its first start, so the first save is fast too).
-            spares: this.id > 1 || o.warmFromStart ? o.spares : undefined,
+            spares: !this.manifest.exclusive && (this.id > 1 || o.warmFromStart) ? o.spares : undefined,
             ...(this.methods.onRestarted ? { onRestarted: this.methods.onRestarted } : {}),
             ...(this.methods.idleCloseMs !== undefined ? { idleCloseMs: this.methods.idleCloseMs } : {}),
           }),

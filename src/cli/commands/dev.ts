@@ -6,6 +6,7 @@ import { createHost, withPluginEnv, type Host } from '../../host/index.js';
 import { brokenFiles, createDevWatcher, pluginsUsed, snapshotFiles, type DevWatcher, type ReloadTarget } from '../../watch/index.js';
 import { devBanner } from '../banner.js';
 import { createEnvFiles, envFilesOf } from '../env-files.js';
+import { inspectBanner, inspectManifest, inspectTargets, type InspectTarget } from '../inspect.js';
 import { logRequests } from '../request-log.js';
 import { stopHost } from '../shutdown.js';
 import { trapSignals, untilSignalled } from '../signals.js';
@@ -49,9 +50,9 @@ function reloadTarget(host: Host, dir: string, log: Logger): ReloadTarget {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'Serve a functions dir and hot-reload plugins and pipelines on save',
-  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--env-file PATH] [--quiet|--verbose] [--shutdown-timeout D] [--no-console]',
-  help: `${SERVE_HELP}\n  --no-console      do not serve the dev console at /_hotplug/\n\nThe dev console (http://HOST:PORT/_hotplug/, local requests only; GET / redirects there) shows routes\nwith a "try it" form, requests, plugin processes, reloads, charts and an expression playground.\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM. A reload stops the old version of a pipeline\nwithin its shutdown_timeout too.`,
-  flags: { ...SERVE_FLAGS, 'no-console': 'boolean' },
+  usage: 'hotplug dev [DIR] [--port N] [--host ADDR] [--env-file PATH] [--inspect NAME[:PORT]] [--quiet|--verbose] [--shutdown-timeout D] [--no-console]',
+  help: `${SERVE_HELP}\n  --no-console      do not serve the dev console at /_hotplug/\n  --inspect NAME[:PORT]\n                    run plugin NAME under a debugger on 127.0.0.1:PORT (node/TS: the node inspector, default\n                    9229; python: debugpy, default 5678); the port stays across reloads (repeatable)\n\nThe dev console (http://HOST:PORT/_hotplug/, local requests only; GET / redirects there) shows routes\nwith a "try it" form, requests, plugin processes, reloads, charts and an expression playground.\nA broken edit is reported with its file:line:col and the previous version keeps serving.\nCtrl-C stops like 'hotplug run' does on SIGTERM. A reload stops the old version of a pipeline\nwithin its shutdown_timeout too.`,
+  flags: { ...SERVE_FLAGS, 'no-console': 'boolean', inspect: 'list' },
   async run(args) {
     const o = serveOptions(args, 'dev');
     const log = createLogger({ level: o.logLevel, pretty: Boolean(process.stderr.isTTY) });
@@ -66,12 +67,19 @@ export const devCommand: Command = {
     const load = async () => {
       const envErrors = env.reload();
       const loaded = await loader.load(o.dir);
-      return { ...loaded, manifests: loaded.manifests.map((m) => withPluginEnv(m, env.vars())), diagnostics: [...envErrors, ...loaded.diagnostics] };
+      const manifests = loaded.manifests.map((m) => inspectManifest(withPluginEnv(m, env.vars()), inspected));
+      return { ...loaded, manifests, diagnostics: [...envErrors, ...loaded.diagnostics] };
     };
+    let inspected: InspectTarget[] = [];
     const envPaths = env.specs.map((s) => s.path);
     // Taken before loading: a save while dev starts is applied once the watcher is ready.
     const initialFiles = snapshotFiles(o.dir, envPaths);
-    const initial = await load();
+    let initial = await load();
+    const inspect = (args.flags['inspect'] as string[] | undefined) ?? [];
+    if (inspect.length) {
+      inspected = await inspectTargets(inspect, initial.manifests);
+      initial = { ...initial, manifests: initial.manifests.map((m) => inspectManifest(m, inspected)) };
+    }
     const names = Object.keys(env.vars());
     if (names.length) log.info(`env: ${names.length} variable(s) from ${envPaths.map((p) => displayPath(p)).join(', ')} (the environment's own values win)`);
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
@@ -97,6 +105,7 @@ export const devCommand: Command = {
         // Off a terminal the logs are JSON lines (`2>&1 | jq`): the banner is one of them rather than text in between.
         if (process.stderr.isTTY) process.stderr.write(`${banner}\n`);
         else log.info({ banner: banner.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim()) }, 'dev banner');
+        for (const t of inspected) log.info({ plugin: t.name, port: t.port }, inspectBanner(t));
         log.info({ url: host.url('/') }, 'ready; watching for changes');
       }
     }
