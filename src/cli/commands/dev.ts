@@ -77,7 +77,10 @@ export const devCommand: Command = {
     let initial = await load();
     const inspect = (args.flags['inspect'] as string[] | undefined) ?? [];
     if (inspect.length) {
-      inspected = await inspectTargets(inspect, initial.manifests);
+      inspected = await inspectTargets(inspect, initial.manifests).catch(async (err: unknown) => {
+        await host.stop(); // the loader's worker thread would keep the process alive
+        throw err;
+      });
       initial = { ...initial, manifests: initial.manifests.map((m) => inspectManifest(m, inspected)) };
     }
     const names = Object.keys(env.vars());
