@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolvePython } from '../../src/plugin/python.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/poll.js';
@@ -42,7 +43,7 @@ test('dev --inspect: a Python plugin needs debugpy (a clear message if it is mis
   const dir = mkdtempSync(join(tmpdir(), 'hotplug-inspect-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const [rel, text] of Object.entries(files)) {
-    spawnSync('mkdir', ['-p', join(dir, rel, '..')]);
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
     writeFileSync(join(dir, rel), text);
   }
   const bad = await runCli(['dev', dir, '--port', '0', '--inspect', 'nope']);
@@ -51,9 +52,8 @@ test('dev --inspect: a Python plugin needs debugpy (a clear message if it is mis
   const form = await runCli(['dev', dir, '--port', '0', '--inspect', 'greet_ts:x']);
   assert.match(form.stderr, /--inspect takes NAME or NAME:PORT, not 'greet_ts:x'/);
 
-  // Python plugins run on HOTPLUG_PYTHON, else python3 on PATH (.ci/setup installs Debian's python3-debugpy for /usr/bin/python3).
-  const python = process.env['HOTPLUG_PYTHON'] || 'python3';
-  const hasDebugpy = spawnSync(python, ['-c', 'import debugpy']).status === 0;
+  // The interpreter hotplug runs Python plugins on (.ci/setup installs Debian's python3-debugpy for /usr/bin/python3).
+  const hasDebugpy = spawnSync(await resolvePython(), ['-c', 'import debugpy']).status === 0;
   if (!hasDebugpy) {
     const py = await runCli(['dev', dir, '--port', '0', '--inspect', 'greet_py']);
     assert.equal(py.code, 2, py.stderr);
