@@ -12,3 +12,4 @@ export * from './spec.js';
 export * from './build.js';
 export * from './paths.js';
 export * from './stack.js';
+export * from './pacer.js';

@@ -1,6 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { errorMessage, type Diagnostic, type Logger, type PluginManifest } from '../core/index.js';
+import { createPacer, errorMessage, type Diagnostic, type Logger, type PluginManifest } from '../core/index.js';
 import { createCatalog, defaultExprCompilers, loadDir, parserFields, unpackLoad, type DirConf, type DirOptions, type Discovery, type ExprKind, type PackedLoad } from '../config/index.js';
 
 /** Asks the loader thread for a functions dir, checked against `env` (the variables `${VAR}` sees). */
@@ -84,13 +83,7 @@ export function createDirLoader(opts: DirLoaderOptions): DirLoader {
       fresh.set(key, c);
       return c;
     };
-    let sliceStart = performance.now();
-    const pause = (): Promise<void> | undefined => {
-      if (performance.now() - sliceStart < sliceMs) return undefined;
-      return nextTurn().then(() => {
-        sliceStart = performance.now();
-      });
-    };
+    const pause = createPacer(sliceMs);
     const { rest, streams } = await unpackLoad(reply.packed, { compile, parsers, pause });
     compiled = fresh;
     const { manifests, found } = rest as { manifests: PluginManifest[]; found: PluginManifest[] };

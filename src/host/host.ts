@@ -24,6 +24,8 @@ import {
   Metrics,
   type MountHandler,
   buildStream,
+  buildStreamSliced,
+  type BuiltStream,
   settlesWithin,
   createRegistry,
 } from '../pipeline/index.js';
@@ -338,8 +340,27 @@ export class Host {
 
   /** Builds and starts a new stream and mounts its routes. Throws (changing nothing) on a build error or a route clash. */
   addStream(conf: StreamConf): Stream {
-    if (this.live.has(conf.id)) throw new HotplugError(ErrorCode.InvalidValue, `stream ${conf.id} already exists`);
-    const built = buildStream(conf, this.buildEnv());
+    this.checkNew(conf.id);
+    return this.goLive(conf, buildStream(conf, this.buildEnv()));
+  }
+
+  /**
+   * addStream for a host that is serving (a stream added on reload): a big
+   * pipeline is built in slices with requests served in between (buildStreamSliced).
+   */
+  async startStream(conf: StreamConf): Promise<Stream> {
+    this.checkNew(conf.id);
+    const built = await buildStreamSliced(conf, this.buildEnv());
+    this.checkNew(conf.id);
+    return this.goLive(conf, built);
+  }
+
+  private checkNew(id: string): void {
+    if (this.live.has(id)) throw new HotplugError(ErrorCode.InvalidValue, `stream ${id} already exists`);
+  }
+
+  /** Mounts a built stream's routes and starts it. */
+  private goLive(conf: StreamConf, built: BuiltStream): Stream {
     this.server.setRoutes(conf.id, built.routes);
     this.live.set(conf.id, { conf, ...built });
     this.broken.delete(conf.id);
@@ -364,13 +385,15 @@ export class Host {
   async replaceStream(id: string, conf: StreamConf): Promise<void> {
     const old = this.live.get(id);
     if (!old) {
-      this.addStream(conf);
+      await this.startStream(conf);
       return;
     }
     // A renamed pipeline file: the new id takes the old one's place (and routes) in one step.
     const renamed = conf.id !== id;
-    if (renamed && this.live.has(conf.id)) throw new HotplugError(ErrorCode.InvalidValue, `stream ${conf.id} already exists`);
-    const built = buildStream(conf, this.buildEnv());
+    if (renamed) this.checkNew(conf.id);
+    // Built in slices while the old generation serves: it keeps serving until the swap below.
+    const built = await buildStreamSliced(conf, this.buildEnv());
+    if (renamed) this.checkNew(conf.id);
     this.server.checkRoutes(conf.id, built.routes, renamed ? id : undefined);
     try {
       await withTimeout(built.stream.start(), this.opts.startTimeoutMs ?? 30_000, `stream ${conf.id} did not connect`);

@@ -8,6 +8,7 @@ import {
   type StreamConf,
   ErrorCode,
   HotplugError,
+  createPacer,
 } from '../core/index.js';
 import type { BatchingOptions } from './output-stage.js';
 import { OutputStage } from './output-stage.js';
@@ -62,8 +63,35 @@ export interface BuiltStream {
 /** Builds a stream from its config. Building does no I/O; `stream.start()` connects. */
 export function buildStream(conf: StreamConf, env: BuildEnv): BuiltStream {
   const b = new StreamBuilder(conf, env);
-  const { input, processors: inputProcessors } = b.buildTopInput(conf.input);
-  const processors = [...inputProcessors, ...b.buildProcessors(conf.processors)];
+  const top = b.buildTopInput(conf.input);
+  return assemble(b, conf, env, top, b.buildProcessors(conf.processors));
+}
+
+/**
+ * buildStream for a process that is serving while it builds (a reload): the
+ * same stream, same errors, but `pipeline.processors` is built in slices of
+ * about `sliceMs` (default 4 ms) with the event loop getting a turn between
+ * them, so a pipeline of thousands of processors does not stall requests.
+ * A small stream is built in one slice, without waiting for a turn.
+ */
+export async function buildStreamSliced(conf: StreamConf, env: BuildEnv, sliceMs = 4): Promise<BuiltStream> {
+  const b = new StreamBuilder(conf, env);
+  const pause = createPacer(sliceMs);
+  const top = b.buildTopInput(conf.input);
+  const processors: Processor[] = [];
+  for (const c of conf.processors) {
+    // Between top-level processors no component is being built: the builder's state is at rest.
+    const turn = pause();
+    if (turn) await turn;
+    processors.push(b.buildProcessor(c));
+  }
+  return assemble(b, conf, env, top, processors);
+}
+
+/** The rest of a build once the input and `pipeline.processors` are built: the output, then the stream. */
+function assemble(b: StreamBuilder, conf: StreamConf, env: BuildEnv, top: { input: Input; processors: Processor[] }, pipeline: Processor[]): BuiltStream {
+  const { input, processors: inputProcessors } = top;
+  const processors = [...inputProcessors, ...pipeline];
   const output = b.buildOutput(conf.output);
   const stream = new Stream({
     id: conf.id,
@@ -114,7 +142,15 @@ class StreamBuilder implements PipelineContext {
   readonly metrics: Metrics;
   readonly routeTimeoutMs: number | undefined;
   readonly failures: FailedMessages;
-  log: Logger;
+  /**
+   * The logger of the component being built, made on first use: most
+   * components never log at build time or keep one, and a pino child each
+   * was most of the cost of building a stream of thousands of processors.
+   */
+  private logAt: () => Logger;
+  get log(): Logger {
+    return this.logAt();
+  }
   private readonly resources = new Map<string, Processor>();
   private readonly building = new Set<string>();
   private path = '';
@@ -124,7 +160,8 @@ class StreamBuilder implements PipelineContext {
     private readonly env: BuildEnv,
   ) {
     this.streamId = conf.id;
-    this.log = env.log.child({ stream: conf.id });
+    const log = env.log.child({ stream: conf.id });
+    this.logAt = () => log;
     this.rateLimits = new RateLimits(conf.resources.rateLimits, env.clock);
     this.metrics = env.metrics;
     this.failures = new FailedMessages(conf.id, this.log, env.metrics, conf.unhandledErrors === 'pass_through');
@@ -230,10 +267,12 @@ class StreamBuilder implements PipelineContext {
   }
 
   private within<T>(conf: ComponentConf, fn: () => T): T {
-    const saved = this.log;
+    const saved = this.logAt;
     const savedPath = this.path;
-    this.path = conf.label ?? `${conf.kind}.${conf.type}`;
-    this.log = saved.child({ component: this.path });
+    const path = conf.label ?? `${conf.kind}.${conf.type}`;
+    this.path = path;
+    let log: Logger | undefined;
+    this.logAt = () => (log ??= saved().child({ component: path }));
     try {
       return fn();
     } catch (err) {
@@ -243,7 +282,7 @@ class StreamBuilder implements PipelineContext {
         cause: err,
       });
     } finally {
-      this.log = saved;
+      this.logAt = saved;
       this.path = savedPath;
     }
   }

@@ -1,6 +1,6 @@
 export { createRegistry } from './builtins.js';
 export { Registry, type SpecLookup } from './registry.js';
-export { buildStream, buildProcessors, pipelineContext, type BuildEnv, type BuiltStream, type BuiltProcessors, type PipelineContext } from './build.js';
+export { buildStream, buildStreamSliced, buildProcessors, pipelineContext, type BuildEnv, type BuiltStream, type BuiltProcessors, type PipelineContext } from './build.js';
 export { runProcessors } from './process.js';
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, Stream, type StopReport, type StreamState, type Readiness } from './stream.js';
 export { BatchPolicy, type BatchPolicyOptions, type FlushTrigger } from './batch-policy.js';

@@ -98,8 +98,10 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     // running stream still uses it: its processes keep serving that stream.
     const manifests = new Map(plan.manifests.map((m) => [m.name, m]));
     const names = new Set([...manifests.keys(), ...running.manifests.keys()]);
-    const inUse = new Set([...running.streams.values()].flatMap((s) => [...pluginsUsed(s.conf, names)]));
-    for (const [name, m] of running.manifests) if (!manifests.has(name) && inUse.has(name)) manifests.set(name, m);
+    const gone = [...running.manifests].filter(([name]) => !manifests.has(name));
+    // Walking every running stream's components only when a plugin.yaml went missing or broken.
+    const inUse = gone.length === 0 ? new Set<string>() : new Set([...running.streams.values()].flatMap((s) => [...pluginsUsed(s.conf, names)]));
+    for (const [name, m] of gone) if (inUse.has(name)) manifests.set(name, m);
     opts.target.setManifests([...manifests.values()]);
     running.manifests = manifests;
     running.pendingCode = plan.pendingCode;

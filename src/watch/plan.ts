@@ -38,17 +38,32 @@ const SOURCE_EXT = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json
 /** Plugin names a stream uses, anywhere: input, processors, output, resources, nested components. */
 export function pluginsUsed(stream: StreamConf, pluginNames: ReadonlySet<string>): Set<string> {
   const used = new Set<string>();
+  for (const type of typesUsed(stream)) if (pluginNames.has(type)) used.add(type);
+  return used;
+}
+
+/**
+ * Every component type a stream uses. A loaded StreamConf does not change, so this is
+ * walked once per conf: each reload asks it of every running stream, and a pipeline of
+ * thousands of processors took tens of ms per walk on the serving thread.
+ */
+const typesOf = new WeakMap<StreamConf, ReadonlySet<string>>();
+function typesUsed(stream: StreamConf): ReadonlySet<string> {
+  const cached = typesOf.get(stream);
+  if (cached) return cached;
+  const types = new Set<string>();
   const seen = new Set<ComponentConf>();
   const visit = (c: ComponentConf): void => {
     if (seen.has(c)) return;
     seen.add(c);
-    if (pluginNames.has(c.type)) used.add(c.type);
+    types.add(c.type);
     c.processors.forEach(visit);
     nestedComponents(c.config).forEach(visit);
   };
   [stream.input, ...stream.processors, stream.output].forEach(visit);
   for (const m of [stream.resources.inputs, stream.resources.processors, stream.resources.outputs]) m.forEach(visit);
-  return used;
+  typesOf.set(stream, types);
+  return types;
 }
 
 const runtimeShape = (m: PluginManifest): string => JSON.stringify([m.command, m.cwd, (m as { env?: unknown }).env, (m as { instances?: unknown }).instances]);
@@ -123,7 +138,7 @@ export function planReload(running: RunningState, desired: DirConf, changedPaths
       plan.startStreams.push(conf);
       continue;
     }
-    const usesChangedSpec = [...pluginsUsed(cur.conf, pluginNames)].some((n) => specChanged.has(n));
+    const usesChangedSpec = usesAny(cur.conf, specChanged, pluginNames);
     if (cur.source !== source || usesChangedSpec || (envChanged && usesEnv(conf.file))) {
       plan.replaceStreams.push({ oldId: id, conf });
       affectedFiles.add(conf.file);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Batch, InputDef, ProcessorDef } from '../../src/core/index.js';
-import { Message } from '../../src/core/index.js';
+import { HotplugError, Message, createPacer } from '../../src/core/index.js';
 import { compileMapping } from '../../src/expr/index.js';
-import { Metrics, buildStream, createRegistry } from '../../src/pipeline/index.js';
+import { Metrics, buildStream, buildStreamSliced, createRegistry } from '../../src/pipeline/index.js';
 import { type Sink, comp, listInputDef, log, sinkDef, streamConf, until, upperDef, filterDef } from './helpers.js';
 
 function env(extra: Array<InputDef | ProcessorDef> = [], maxInFlight?: number) {
@@ -178,4 +178,81 @@ test('an output\'s own batch policy (a plugin\'s Init answer) always applies, as
   };
   assert.deepEqual(await run(comp('output', 'test_own_policy')), [3, 1], "the output's count of 3, then the rest at shutdown");
   assert.deepEqual(await run(comp('output', 'test_own_policy', { batching: { count: 2 } })), [3, 1], "the output's own policy wins over the YAML's count");
+});
+
+test('a big stream built in slices: the event loop gets turns, and the stream runs as the one-piece build does', async () => {
+  const e = env();
+  const conf = streamConf(
+    'sliced',
+    comp('input', 'test_list', { batches: [['a'], ['drop'], ['b']] }),
+    Array.from({ length: 3000 }, (_, i) => comp('processor', i % 2 === 0 ? 'test_filter' : 'test_upper')),
+    comp('output', 'test_sink', { name: 'sliced' }),
+  );
+  e.sinks.set('sliced', { batches: [], writes: 0, inFlight: 0, maxSeen: 0, closed: false });
+  let turns = 0;
+  let counting = true;
+  const count = (): void => {
+    turns++;
+    if (counting) setImmediate(count);
+  };
+  setImmediate(count);
+  // sliceMs 0: a turn before every top-level processor.
+  const { stream, routes } = await buildStreamSliced(conf, e.env, 0);
+  counting = false;
+  assert.ok(turns >= 100, `the event loop ran ${turns} times during the build`);
+  assert.deepEqual(routes, buildStream(conf, e.env).routes);
+  await stream.start();
+  await until(() => stream.state() === 'stopped', 'the input ends and the stream drains');
+  assert.deepEqual(e.sinks.get('sliced')!.batches, [['A'], ['B']]);
+  assert.deepEqual([...e.acks.values()], [undefined, undefined, undefined]);
+});
+
+test('a sliced build fails as the one-piece build does: same error, same location, whichever slice the bad processor is in', async () => {
+  const e = env();
+  const bad = { ...comp('processor', 'no_such_thing'), location: { file: 'big.yaml', line: 3001, col: 7 } };
+  const procs = Array.from({ length: 2000 }, () => comp('processor', 'test_upper'));
+  const conf = streamConf('bad', comp('input', 'test_list', { batches: [] }), [...procs, bad, ...procs], comp('output', 'test_sink', { name: 'bad' }));
+  let whole: unknown;
+  try {
+    buildStream(conf, e.env);
+  } catch (err) {
+    whole = err;
+  }
+  assert.ok(whole instanceof HotplugError);
+  const expected = whole.message;
+  await assert.rejects(buildStreamSliced(conf, e.env, 0), (err: unknown) => {
+    assert.ok(err instanceof HotplugError);
+    assert.equal(err.message, expected);
+    assert.deepEqual(err.location, { file: 'big.yaml', line: 3001, col: 7 });
+    return true;
+  });
+});
+
+test('component loggers are made when a component asks for one, with the same bindings as before', () => {
+  const seen: Array<Record<string, unknown>> = [];
+  const logs: ProcessorDef = {
+    spec: { name: 'test_logs', kind: 'processor', fields: [] },
+    build: (_conf, ctx) => {
+      seen.push(ctx.log.bindings());
+      return { processBatch: (b: Batch) => Promise.resolve([b]), close: () => Promise.resolve() };
+    },
+  };
+  const e = env([logs]);
+  const conf = streamConf('logs', comp('input', 'test_list', { batches: [] }), [comp('processor', 'test_logs', {}, [], 'mine'), comp('processor', 'test_upper'), comp('processor', 'test_logs')], comp('output', 'test_sink', { name: 'logs' }));
+  buildStream(conf, e.env);
+  assert.deepEqual(seen, [
+    { stream: 'logs', component: 'mine' },
+    { stream: 'logs', component: 'processor.test_logs' },
+  ]);
+});
+
+test('the pacer: no pause within a slice, a turn of the event loop once the slice is used up', async () => {
+  const within = createPacer(60_000);
+  assert.equal(within(), undefined);
+  let queued = false;
+  setImmediate(() => (queued = true));
+  const turn = createPacer(0)();
+  assert.ok(turn instanceof Promise);
+  await turn;
+  assert.equal(queued, true, 'what was queued before the pause ran first');
 });

@@ -40,7 +40,7 @@ function reloadTarget(host: Host, dir: string, log: Logger): ReloadTarget {
       }
     },
     startStream: async (conf: StreamConf) => {
-      host.addStream(conf);
+      await host.startStream(conf);
     },
     replaceStream: (oldId, conf) => host.replaceStream(oldId, conf),
     stopStream: (id) => host.removeStream(id),
