@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/poll.js';
-import { devOn, echoStream, httpStream, manifest, pyPlugin, tsPlugin } from './fixture.js';
+import { devOn, echoStream, pyPlugin, tsPlugin, twoPluginFiles } from './fixture.js';
 
 test('dev: a plugin named like a built-in is refused with one clear error, the built-in keeps serving, Ctrl-C is quick', async (t) => {
   const { dir, dev, post } = await devOn(t, {
@@ -112,14 +112,7 @@ test('dev: the last save wins, whatever the gap to the save before it (pipeline 
 test('dev: one log line per reload (TS and Python), no warning while the old process stops; a Python import error shows the user\'s frames only (the full traceback at debug)', { timeout: 120_000 }, async (t) => {
   const { dir, dev, post } = await devOn(
     t,
-    {
-      'greet_ts/plugin.yaml': manifest('greet_ts', ['node', 'main.ts']),
-      'greet_ts/main.ts': tsPlugin('ts-v1'),
-      'greet_py/plugin.yaml': manifest('greet_py', ['python3', 'main.py']),
-      'greet_py/main.py': pyPlugin('py-v1'),
-      'ts.yaml': httpStream('/ts', '    - greet_ts: {}'),
-      'py.yaml': httpStream('/py', '    - greet_py: {}'),
-    },
+    twoPluginFiles,
     ['--verbose'],
   );
   type Line = { level: number; msg: string; component?: string; plugin?: string; generation?: number; from?: string; to?: string; traceback?: string };

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startCli, waitForPing } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/poll.js';
-import { devOn } from './fixture.js';
+import { devOn, writeFiles } from './fixture.js';
 
 const greetStream = 'input:\n  http_server:\n    path: /greet\npipeline:\n  processors:\n    - mapping: |\n        root = content().string() + " ${GREETING} ${SHADOWED}"\noutput:\n  sync_response: {}\n';
 const tagStream = 'input:\n  http_server:\n    path: /tag\npipeline:\n  processors:\n    - tag: {}\noutput:\n  sync_response: {}\n';
@@ -50,10 +50,7 @@ test('run --env-file A --env-file B: later files win, the environment wins over 
   const dir = mkdtempSync(join(tmpdir(), 'hotplug-envfile-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const fns = join(dir, 'functions');
-  for (const [rel, text] of Object.entries({ 'greet.yaml': greetStream, 'tagged.yaml': tagStream, ...tagPlugin, '.env': 'GREETING=never-read-by-run\n' })) {
-    mkdirSync(join(fns, rel, '..'), { recursive: true });
-    writeFileSync(join(fns, rel), text);
-  }
+  writeFiles(fns, { 'greet.yaml': greetStream, 'tagged.yaml': tagStream, ...tagPlugin, '.env': 'GREETING=never-read-by-run\n' });
   writeFileSync(join(dir, 'a.env'), `GREETING=${secret('a')}\nTAG=${secret('tag-a')}\nSHADOWED=${secret('a')}\n`);
   writeFileSync(join(dir, 'b.env'), `GREETING=${secret('b')}\n`);
   const port = await freePort();

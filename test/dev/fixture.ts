@@ -39,20 +39,23 @@ output:
 ${output}
 `;
 
+/** A TS and a Python processor (greet_ts, greet_py), each on its own route (/ts, /py): relative path → text. */
+export const twoPluginFiles: Record<string, string> = {
+  'greet_ts/plugin.yaml': manifest('greet_ts', ['node', 'main.ts']),
+  'greet_ts/main.ts': tsPlugin('ts-v1'),
+  'greet_py/plugin.yaml': manifest('greet_py', ['python3', 'main.py']),
+  'greet_py/main.py': pyPlugin('py-v1'),
+  'ts.yaml': httpStream('/ts', '    - greet_ts: {}'),
+  'py.yaml': httpStream('/py', '    - greet_py: {}'),
+};
+
 /**
  * A functions dir for dev-mode tests: a TS and a Python processor, each on its
  * own route, and a stream that batches its output with a long period into an
  * HTTP sink the test runs.
  */
 export function writeDevFixture(dir: string, sinkUrl: string): void {
-  mkdirSync(join(dir, 'greet_ts'), { recursive: true });
-  mkdirSync(join(dir, 'greet_py'), { recursive: true });
-  writeFileSync(join(dir, 'greet_ts', 'plugin.yaml'), manifest('greet_ts', ['node', 'main.ts']));
-  writeFileSync(join(dir, 'greet_ts', 'main.ts'), tsPlugin('ts-v1'));
-  writeFileSync(join(dir, 'greet_py', 'plugin.yaml'), manifest('greet_py', ['python3', 'main.py']));
-  writeFileSync(join(dir, 'greet_py', 'main.py'), pyPlugin('py-v1'));
-  writeFileSync(join(dir, 'ts.yaml'), httpStream('/ts', '    - greet_ts: {}'));
-  writeFileSync(join(dir, 'py.yaml'), httpStream('/py', '    - greet_py: {}'));
+  writeFiles(dir, twoPluginFiles);
   writeFileSync(
     join(dir, 'batched.yaml'),
     httpStream(
@@ -63,13 +66,18 @@ export function writeDevFixture(dir: string, sinkUrl: string): void {
   );
 }
 
-/** A temp functions dir served by `hotplug dev` on a free port; stopped and removed after the test. */
-export async function devOn(t: { after(fn: () => unknown): void }, files: Record<string, string>, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ dir: string; dev: CliProcess; base: string; post(path: string, body: string): Promise<string> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'hotplug-devloop-'));
+/** Writes relative path → text under `dir`, creating folders. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(dir, rel, '..'), { recursive: true });
     writeFileSync(join(dir, rel), text);
   }
+}
+
+/** A temp functions dir served by `hotplug dev` on a free port; stopped and removed after the test. */
+export async function devOn(t: { after(fn: () => unknown): void }, files: Record<string, string>, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ dir: string; dev: CliProcess; base: string; post(path: string, body: string): Promise<string> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-devloop-'));
+  writeFiles(dir, files);
   const port = await freePort();
   const dev = startCli(['dev', dir, '--port', String(port), ...args], { env: { CI: 'true', ...env } });
   t.after(async () => {

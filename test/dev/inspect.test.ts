@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +9,9 @@ import { resolvePython } from '../../src/plugin/python.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/poll.js';
-import { devOn, httpStream, manifest, pyPlugin, tsPlugin } from './fixture.js';
+import { devOn, pyPlugin, tsPlugin, twoPluginFiles, writeFiles } from './fixture.js';
 
-const files = {
-  'greet_ts/plugin.yaml': manifest('greet_ts', ['node', 'main.ts']),
-  'greet_ts/main.ts': tsPlugin('ts-v1'),
-  'greet_py/plugin.yaml': manifest('greet_py', ['python3', 'main.py']),
-  'greet_py/main.py': pyPlugin('py-v1'),
-  'ts.yaml': httpStream('/ts', '    - greet_ts: {}'),
-  'py.yaml': httpStream('/py', '    - greet_py: {}'),
-};
+const files = twoPluginFiles;
 
 test('dev --inspect NAME:PORT: the node inspector answers /json/list on 127.0.0.1:PORT after start and after each reload (never "address already in use")', { timeout: 120_000 }, async (t) => {
   const port = await freePort();
@@ -42,10 +35,7 @@ test('dev --inspect NAME:PORT: the node inspector answers /json/list on 127.0.0.
 test('dev --inspect: a Python plugin needs debugpy (a clear message if it is missing); unknown names and bad values are usage errors', { timeout: 60_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hotplug-inspect-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
+  writeFiles(dir, files);
   const bad = await runCli(['dev', dir, '--port', '0', '--inspect', 'nope']);
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /--inspect nope: there is no plugin named nope\n {2}hint: plugins: greet_py, greet_ts/);
