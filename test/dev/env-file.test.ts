@@ -64,6 +64,14 @@ test('run --env-file A --env-file B: later files win, the environment wins over 
   assert.equal(await run.stop('SIGTERM'), 0);
   assert.doesNotMatch(run.stderr(), /s3cr3t|never-read/);
 
+  // lint sees DIR/.env as dev does: GREETING is set there; SHADOWED and TAG are not set anywhere.
+  const lint = await runCli(['lint', fns]);
+  assert.equal(lint.code, 1, lint.stdout);
+  assert.doesNotMatch(lint.stdout, /GREETING is not set/);
+  assert.match(lint.stdout, /greet\.yaml:\d+:\d+: environment variable SHADOWED is not set/);
+  writeFileSync(join(fns, '.env'), 'GREETING=x\nSHADOWED=y\nnot an assignment\n');
+  assert.match((await runCli(['lint', fns])).stdout, /\.env:3:1: not a variable assignment \(NAME=value\)/);
+
   writeFileSync(join(dir, 'bad.env'), 'OK=1\n2BAD=x\nQ="never closed\n');
   const bad = await runCli(['run', fns, '--port', '0', '--env-file', join(dir, 'bad.env')]);
   assert.equal(bad.code, 1, bad.stderr);

@@ -5,6 +5,7 @@ import { ErrorCode, HotplugError, displayPath, formatDiagnostic } from '../../co
 import { lintDir } from '../../config/index.js';
 import { createHost } from '../../host/index.js';
 import { painter } from '../colour.js';
+import { createEnvFiles, envFilesOf } from '../env-files.js';
 
 export const lintCommand: Command = {
   name: 'lint',
@@ -12,6 +13,7 @@ export const lintCommand: Command = {
   usage: 'hotplug lint [DIR|FILE]',
   help: [
     'Checks every plugin.yaml and pipeline file under DIR (default: functions) without starting anything.',
+    '`${VAR}` sees the environment and DIR/.env, as `hotplug dev` does (a bad line there is reported too).',
     'With FILE (a pipeline or a plugin.yaml), checks its folder and reports that file only.',
     'Exits 1 when there are errors, 0 when clean (warnings alone do not fail). Colour on a terminal',
     '(NO_COLOR turns it off).',
@@ -25,7 +27,10 @@ export const lintCommand: Command = {
     // A pipeline or plugin.yaml is checked with the plugins of its functions dir around it.
     const dir = file === undefined ? target : /plugin\.ya?ml$/.test(file) ? dirname(dirname(file)) : dirname(file);
     // A host that is never started: it only knows the built-in components and how to compile expressions.
-    const all = lintDir(dir, createHost({ port: 0 }).loadOptions());
+    // DIR/.env as dev reads it: `${VAR}` set there is set for lint too, and its bad lines are reported.
+    const env = createEnvFiles(envFilesOf(undefined, dir));
+    const envErrors = env.reload();
+    const all = [...envErrors, ...lintDir(dir, createHost({ port: 0, env: env.lookup }).loadOptions())];
     const diags = file === undefined ? all : all.filter((d) => d.location?.file === file);
     const paint = painter(process.stdout);
     const errors = diags.filter((d) => d.severity === 'error').length;
