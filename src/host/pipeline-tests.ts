@@ -1,15 +1,18 @@
 import { relative, sep } from 'node:path';
 import { ConfigError, errorMessage, type Batch, type ComponentConf, type Logger, type StreamConf } from '../core/index.js';
-import { createCatalog, discover, readStream } from '../config/index.js';
+import { createCatalog, discover, readStream, type EnvLookup } from '../config/index.js';
 import { buildProcessors, runProcessors, type BuiltProcessors } from '../pipeline/index.js';
 import { compareOutput, loadTestFile, toMessage, TARGET_POINTER, type CaseResult, type TestCase, type TestTarget } from '../testing/index.js';
 import { createHost } from './create.js';
-import type { Host } from './host.js';
+import { type Host, withPluginEnv } from './host.js';
 
 export interface PipelineTestOptions {
   log: Logger;
   /** Where the SDKs live (default: this package), as for the plugin runtime. */
   repoRoot?: string;
+  /** `${VAR}` lookups (default: process.env) and env files' values for every plugin's environment, as `dev` has them. */
+  env?: EnvLookup;
+  pluginEnv?: Record<string, string>;
 }
 
 /**
@@ -25,12 +28,17 @@ export interface PipelineTestOptions {
  */
 export async function runPipelineTests(target: Required<TestTarget>, opts: PipelineTestOptions): Promise<CaseResult[]> {
   const tf = await loadTestFile(target.file, target.file === target.target ? 'inline' : 'pipeline');
-  const host = createHost({ log: opts.log, plugins: { initRetryMs: 0, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}) } });
+  const host = createHost({
+    log: opts.log,
+    ...(opts.env && { env: opts.env }),
+    ...(opts.pluginEnv && { pluginEnv: opts.pluginEnv }),
+    plugins: { initRetryMs: 0, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}) },
+  });
   // Built once per target and shared by the cases that name it (as plugin tests share their plugin
   // process): a case costs a batch, not a plugin start. Stateful processors see earlier cases' batches.
   const built = new Map<string, BuiltProcessors>();
   try {
-    const conf = loadPipeline(target, host);
+    const conf = loadPipeline(target, host, opts.pluginEnv);
     const results: CaseResult[] = [];
     for (const tc of tf.tests) {
       const result = { file: tf.file, name: tc.name, line: tc.line };
@@ -55,10 +63,10 @@ export async function runPipelineTests(target: Required<TestTarget>, opts: Pipel
 }
 
 /** The pipeline's config, checked against the built-ins and the plugins of its functions dir (registered with the host). */
-function loadPipeline(target: Required<TestTarget>, host: Host): StreamConf {
+function loadPipeline(target: Required<TestTarget>, host: Host, pluginEnv: Record<string, string> | undefined): StreamConf {
   const { builtins, env, expr } = host.loadOptions();
   const manifests = discover(target.root).manifests;
-  for (const m of manifests) host.plugins.register(m);
+  for (const m of manifests) host.plugins.register(withPluginEnv(m, pluginEnv));
   const id = relative(target.root, target.target).replace(/\.ya?ml$/, '').split(sep).join('/');
   const res = readStream(target.target, { catalog: createCatalog(builtins, manifests), id, ...(env && { env }), ...(expr && { expr }) });
   if (!res.value) throw new ConfigError(res.diagnostics.filter((d) => d.severity === 'error'));

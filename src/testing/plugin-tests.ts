@@ -31,8 +31,10 @@ function batchesWanted(tc: TestCase): number {
  * batches read (input_batch is ignored). Outputs: Send must succeed or fail
  * as expected.
  */
-export async function runPluginTests(pluginDir: string, tf: TestFile, opts: { log: Logger; repoRoot?: string }): Promise<CaseResult[]> {
-  const manifest = loadManifest(join(pluginDir, 'plugin.yaml'));
+export async function runPluginTests(pluginDir: string, tf: TestFile, opts: { log: Logger; repoRoot?: string; pluginEnv?: Record<string, string> }): Promise<CaseResult[]> {
+  const loaded = loadManifest(join(pluginDir, 'plugin.yaml'));
+  // Env files' values reach the plugin's environment as under `dev`; the manifest's own `env:` wins.
+  const manifest = opts.pluginEnv ? { ...loaded, env: { ...opts.pluginEnv, ...loaded.env } } : loaded;
   const checked = checkConfigAt(await readFile(tf.file, 'utf8'), tf.file, 'config', pluginSpec(manifest));
   if (!checked.value) throw new ConfigError(checked.diagnostics);
   const config = checked.value as Value;

@@ -21,6 +21,8 @@ export interface RunTestsOptions {
   log: Logger;
   out: (text: string) => void;
   repoRoot?: string;
+  /** Values from env files, added to every plugin's environment (the manifest's `env:` wins). */
+  pluginEnv?: Record<string, string>;
   /** Runs a pipeline's tests (the host layer provides it: it builds pipelines). */
   runPipelineTests?: (target: Required<TestTarget>) => Promise<CaseResult[]>;
 }
@@ -126,7 +128,7 @@ export async function runTests(opts: RunTestsOptions): Promise<{ passed: number;
     let results: CaseResult[];
     try {
       if (t.kind === 'plugin') {
-        results = await runPluginTests(t.target, await loadTestFile(t.file), { log: opts.log, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}) });
+        results = await runPluginTests(t.target, await loadTestFile(t.file), { log: opts.log, ...(opts.repoRoot ? { repoRoot: opts.repoRoot } : {}), ...(opts.pluginEnv ? { pluginEnv: opts.pluginEnv } : {}) });
       } else if (opts.runPipelineTests) {
         results = await opts.runPipelineTests({ ...t, root: t.root ?? functionsDirOf(t.target) });
       } else {

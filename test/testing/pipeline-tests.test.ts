@@ -190,3 +190,36 @@ tests:
   assert.match(r.stdout, /greet\.test\.yaml:5:\d+.*no `expect_error`/);
   assert.match(r.stdout, /^0 passed, 1 failed$/m);
 });
+
+test('hotplug test reads the functions dir\'s .env (or --env-file) for ${VAR} and every plugin\'s environment; the real environment wins; a bad line fails at file:line', { timeout: 180_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotplug-test-env-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'suffix'));
+  writeFileSync(join(dir, 'suffix', 'plugin.yaml'), 'name: suffix\ntype: processor\ncommand: ["node", "main.ts"]\n');
+  writeFileSync(join(dir, 'suffix', 'main.ts'), "import { processor } from 'hotplug/sdk';\nprocessor((msg) => msg.text() + (process.env.SUFFIX ?? '<unset>'));\n");
+  writeFileSync(join(dir, 'hi.yaml'), 'input:\n  http_server:\n    path: /hi\npipeline:\n  processors:\n    - mapping: \'root = "${GREETING} " + content().string()\'\n    - suffix: {}\noutput:\n  sync_response: {}\n');
+  writeFileSync(join(dir, 'hi.test.yaml'), 'tests:\n  - name: greets from the env file\n    input_batch: [{ content: ann }]\n    output_batches: [[{ content_equals: "howdy ann!" }]]\n');
+  writeFileSync(join(dir, '.env'), 'GREETING=howdy\nSUFFIX=!\n');
+  const r = await runCli(['test', dir], { timeoutMs: 150_000 });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^1 passed, 0 failed$/m);
+
+  // The real environment wins over the file.
+  const real = await runCli(['test', dir], { timeoutMs: 150_000, env: { ...process.env, GREETING: 'hello' } });
+  assert.equal(real.code, 1, real.stdout + real.stderr);
+  assert.match(real.stdout, /actual: {3}"hello ann!"/);
+
+  // --env-file replaces the default .env.
+  const other = join(dir, 'other.env');
+  writeFileSync(other, 'GREETING=hey\nSUFFIX=?\n');
+  writeFileSync(join(dir, 'hi.test.yaml'), 'tests:\n  - name: greets from --env-file\n    input_batch: [{ content: ann }]\n    output_batches: [[{ content_equals: "hey ann?" }]]\n');
+  const flagged = await runCli(['test', dir, '--env-file', other], { timeoutMs: 150_000 });
+  assert.equal(flagged.code, 0, flagged.stdout + flagged.stderr);
+
+  // A malformed line: no tests run, the error names the file and line.
+  writeFileSync(join(dir, '.env'), 'GREETING=howdy\nnot a variable line\n');
+  const bad = await runCli(['test', dir], { timeoutMs: 60_000 });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, new RegExp(`${join(dir, '.env').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:`));
+  assert.match(bad.stderr, /no tests run/);
+});
