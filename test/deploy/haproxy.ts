@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { haproxyConfig } from '../../src/deploy/index.js';
+import { startProcess } from '../helpers/cli.js';
 import { freePort, poll, tempDir, type Cleanup } from './helpers.js';
 
 export const HAPROXY = '/usr/sbin/haproxy';
@@ -20,17 +21,11 @@ export async function startHaproxy(t: Cleanup, vms: string[], port: number): Pro
   await writeFile(file, config);
   const check = spawnSync(HAPROXY, ['-c', '-f', file], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`haproxy -c refused the config:\n${check.stdout}${check.stderr}\n${config}`);
-  const child = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (log += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const proc = startProcess(HAPROXY, ['-db', '-f', file]);
   t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await proc.stop();
   });
+  const log = (): string => proc.stdout() + proc.stderr();
   const url = `http://127.0.0.1:${listen}`;
   // Each check must pass twice (rise 2, inter 1s) before a server takes traffic.
   await poll(
@@ -42,5 +37,5 @@ export async function startHaproxy(t: Cleanup, vms: string[], port: number): Pro
     },
     20_000,
   );
-  return { url, config, log: () => log };
+  return { url, config, log };
 }

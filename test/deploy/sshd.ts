@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { startProcess } from '../helpers/cli.js';
 import { freePort, poll, tempDir, type Cleanup } from './helpers.js';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -73,16 +74,12 @@ export async function startSshd(t: Cleanup, opts: SshdOptions = {}): Promise<Tes
       ].join('\n'),
     );
     const argv = (opts.wrap ?? ((a) => a))([SSHD, '-D', '-e', '-f', config]);
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const proc = startProcess(argv[0] as string, argv.slice(1));
     t.after(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    });
+    await proc.stop();
+  });
+    const child = proc.child;
+    const log = (): string => proc.stderr();
     const up = await poll(
       'sshd to listen',
       async () => {
@@ -92,7 +89,7 @@ export async function startSshd(t: Cleanup, opts: SshdOptions = {}): Promise<Tes
       10_000,
     );
     if (!up) {
-      lastErr = log;
+      lastErr = log();
       continue;
     }
     const hostKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
@@ -106,7 +103,7 @@ export async function startSshd(t: Cleanup, opts: SshdOptions = {}): Promise<Tes
       identity: join(dir, 'client_key'),
       knownHosts: join(dir, 'known_hosts'),
       wrongKnownHosts: join(dir, 'wrong_known_hosts'),
-      log: () => log,
+      log,
     };
   }
   throw new Error(`sshd did not start:\n${lastErr}`);
