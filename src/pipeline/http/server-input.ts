@@ -90,14 +90,8 @@ class PendingRequest implements ReadResult, Origin, Expiring {
    * of a plugin call that missed its deadline with this request in it and was still being re-run.
    */
   expire(): void {
-    if (this.suspect === undefined) {
-      this.answer(408, 'request timed out before its message was delivered\n');
-      return;
-    }
-    const err = new MessageFailedError(this.suspect);
-    const outcome = outcomeOf(this.res);
-    if (outcome !== undefined) describeFailure(outcome, err);
-    this.answer(nackStatus(err), `${publicReason(err.message)}\n`);
+    if (this.suspect !== undefined) this.finish(new MessageFailedError(this.suspect));
+    else this.answer(408, 'request timed out before its message was delivered\n');
   }
 
   answer(status: number, text: string): void {
