@@ -1,28 +1,31 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { discover, pipelineSchema, pluginSpec } from '../config/index.js';
+import type { PluginManifest } from '../core/index.js';
 import { createRegistry } from '../pipeline/index.js';
 import { editorPath } from './editor-paths.js';
 
 /** Where a functions dir's own pipeline schema (built-ins + its plugins) is written. */
 export const DIR_SCHEMA = join('.hotplug', 'pipeline.schema.json');
 
-/** The pipeline JSON Schema: built-in components, plus the plugins of `dir` when given. */
-export function pipelineSchemaText(dir?: string): string {
+/** The pipeline JSON Schema: built-in components, plus the plugins of `dir` (or `manifests`, when given). */
+export function pipelineSchemaText(dir?: string, manifests?: readonly PluginManifest[]): string {
   const specs = [...createRegistry().allSpecs()];
-  if (dir) specs.push(...discover(resolve(dir)).manifests.map(pluginSpec));
+  if (manifests) specs.push(...manifests.map(pluginSpec));
+  else if (dir) specs.push(...discover(resolve(dir)).manifests.map(pluginSpec));
   return `${JSON.stringify(pipelineSchema(specs), null, 2)}\n`;
 }
 
 /**
  * Writes DIR/.hotplug/pipeline.schema.json (only when its content changed, so
- * an editor watching it does not revalidate for nothing). Pipelines point at
+ * an editor watching it does not revalidate for nothing), from `manifests`
+ * when given (dev has them loaded), else from the dir's. Pipelines point at
  * it with `# yaml-language-server: $schema=.hotplug/pipeline.schema.json`.
  * Returns true when the file was (re)written.
  */
-export function writeDirSchema(dir: string): boolean {
+export function writeDirSchema(dir: string, manifests?: readonly PluginManifest[]): boolean {
   const file = join(resolve(dir), DIR_SCHEMA);
-  const text = pipelineSchemaText(dir);
+  const text = pipelineSchemaText(dir, manifests);
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
   mkdirSync(join(resolve(dir), '.hotplug'), { recursive: true });
   writeFileSync(file, text);

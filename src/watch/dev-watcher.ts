@@ -43,7 +43,7 @@ export interface DevWatcherOptions {
    */
   envFiles?: readonly string[];
   log: Logger;
-  /** Quiet period before a burst of events is handled (default 25 ms). */
+  /** Quiet period before a burst of events is handled (default 10 ms). */
   quietMs?: number;
   /** Told about every reload that changed something or found errors (the dev console's timeline). */
   onReload?: (record: ReloadRecord) => void;
@@ -66,6 +66,15 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   const snapshot = (): Map<string, string> => snapshotFiles(dir, [...envFiles]);
   /** The files as they were just before the last load: what runs is never older than this. */
   let loadedFiles: FileSnapshot = opts.initialFiles ?? snapshot();
+  /** What the last load gave (for loadedFiles). */
+  let lastLoaded: DirConf = opts.initial;
+  /**
+   * Whether the files that differ (`differs`) between `before` and `after` are only the contents of files
+   * that loading the dir never reads (plugin code: not YAML, not an env file,
+   * none added or removed), so a load would give what the last one did.
+   */
+  const onlyCodeChanged = (before: FileSnapshot, after: FileSnapshot, differs: readonly string[]): boolean =>
+    differs.every((p) => before.has(p) && after.has(p) && !envFiles.has(p) && !/\.ya?ml$/i.test(p));
   const running: RunningState = {
     streams: new Map(opts.initial.streams.map((s) => [s.id, { conf: s, source: loadedFiles.get(s.file) ?? '' }])),
     manifests: new Map(opts.initial.manifests.map((m) => [m.name, m])),
@@ -86,7 +95,15 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     const started = performance.now();
     const startedAt = Date.now();
     const files = snapshot();
-    const loaded = await opts.load();
+    // Every file that differs from what was loaded counts, reported or not: chokidar drops a file's
+    // second change event within 50 ms, so of two files saved together one may arrive alone.
+    const differs = changedFiles(loadedFiles, files);
+    for (const p of differs) paths.add(p);
+    // Saving plugin code (the common edit) leaves every pipeline and manifest as loaded: no need to load the dir again.
+    const codeOnly = onlyCodeChanged(loadedFiles, files, differs);
+    if (codeOnly) log.debug('only plugin code changed: the functions dir is not loaded again');
+    const loaded = codeOnly ? lastLoaded : await opts.load();
+    lastLoaded = loaded;
     loadErrors = brokenFiles(loaded.diagnostics);
     const plan = planReload(running, loaded, paths, files, [...paths].some((p) => envFiles.has(p)));
     for (const d of plan.diagnostics) {
@@ -188,7 +205,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   let reloads = 0; // requested reloads not yet settled
   let closed = false;
   const coalescer = createCoalescer<string>({
-    quietMs: opts.quietMs ?? 25,
+    quietMs: opts.quietMs ?? 10,
     maxWaitMs: 300,
     onFlush: (paths) => {
       for (const p of paths) changed.add(p);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Message } from '../../src/core/message.js';
 import type { PluginManifest } from '../../src/core/spec.js';
@@ -153,4 +153,34 @@ test('with warmFromStart (dev) a contract-only Python plugin (grpcio, no SDK) ha
   await p.swap(m);
   assert.equal(await label(), 'report_v2-warm');
   assert.equal(rt.health()[0]?.instances[0]?.pid, spare, 'the first reload ran in the spare started with the plugin');
+});
+
+test('the shape a spare was last taken for (the plugin being edited) keeps two spares; when another shape takes one, it is trimmed back to one', async (t) => {
+  const { log } = captureLogger();
+  const pool = createSparePool(repoRoot, log);
+  t.after(() => pool.close());
+  const [a, b] = [pluginDir(t, 'py'), pluginDir(t, 'py')];
+  a.write('v1');
+  b.write('v1');
+  // Different folders: two launch shapes.
+  const [la, lb] = [await resolveLaunch(a.m, repoRoot), await resolveLaunch(b.m, repoRoot)];
+  const spareCwds = (): string[] => spares().map((pid) => readlinkSync(`/proc/${pid}/cwd`)).sort();
+  const take = (launch: typeof la): void => {
+    const s = pool.take(launch);
+    assert.ok(s, 'a spare was there to take');
+    s.child.kill('SIGKILL');
+    removeSocketDir(s.socket.dir);
+  };
+  const settled = (want: string[], what: string) => until(what, () => JSON.stringify(spareCwds()) === JSON.stringify([...want].sort()));
+
+  pool.refill(la);
+  pool.refill(lb);
+  await settled([a.m.dir, b.m.dir], 'one spare per shape');
+  take(la);
+  pool.refill(la);
+  await settled([a.m.dir, a.m.dir, b.m.dir], 'two spares for the shape just taken');
+  take(lb);
+  await settled([a.m.dir], 'the first shape trimmed to one');
+  pool.refill(lb);
+  await settled([a.m.dir, b.m.dir, b.m.dir], 'two for the shape now being edited');
 });

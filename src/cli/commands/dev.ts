@@ -12,21 +12,31 @@ import { stopHost } from '../shutdown.js';
 import { trapSignals, untilSignalled } from '../signals.js';
 import { SERVE_FLAGS, SERVE_HELP, explainListenError, hostServeOptions, serveOptions } from './serve-flags.js';
 
-/** Keeps DIR/.hotplug/pipeline.schema.json in step with the dir's plugins, for editors; a read-only dir only warns. */
-function refreshSchema(dir: string, log: Logger): void {
-  try {
-    writeDirSchema(dir);
-  } catch (err) {
-    log.warn(`could not write ${DIR_SCHEMA} for editors: ${(err as Error).message}`);
-  }
+/**
+ * Keeps DIR/.hotplug/pipeline.schema.json in step with the dir's plugins, for editors; a read-only
+ * dir only warns. The schema is made again only when a plugin's name, kind or fields changed: it runs
+ * on the serving thread at every reload, and most reloads are code saves.
+ */
+function schemaRefresher(dir: string, log: Logger): (manifests: readonly PluginManifest[]) => void {
+  let written: string | undefined;
+  return (manifests) => {
+    const key = JSON.stringify(manifests.map((m) => [m.name, m.type, m.fields]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    if (key === written) return;
+    try {
+      writeDirSchema(dir, manifests);
+      written = key;
+    } catch (err) {
+      log.warn(`could not write ${DIR_SCHEMA} for editors: ${(err as Error).message}`);
+    }
+  };
 }
 
 /** The host as the dev watcher sees it. */
-function reloadTarget(host: Host, dir: string, log: Logger): ReloadTarget {
+function reloadTarget(host: Host, refreshSchema: (manifests: readonly PluginManifest[]) => void, log: Logger): ReloadTarget {
   return {
     setManifests: (ms: PluginManifest[]) => {
       ms.forEach((m) => host.plugins.register(m));
-      refreshSchema(dir, log);
+      refreshSchema(ms);
     },
     swapPlugin: async (m) => {
       await host.reloadPlugin(m);
@@ -87,7 +97,8 @@ export const devCommand: Command = {
     if (names.length) log.info(`env: ${names.length} variable(s) from ${envPaths.map((p) => displayPath(p)).join(', ')} (the environment's own values win)`);
     for (const d of initial.diagnostics) (d.severity === 'error' ? log.error.bind(log) : log.warn.bind(log))(formatDiagnostic(d));
     initial.manifests.forEach((m) => host.plugins.register(m));
-    refreshSchema(o.dir, log);
+    const refreshSchema = schemaRefresher(o.dir, log);
+    refreshSchema(initial.manifests);
     await host.start().catch(async (err: unknown) => {
       await host.stop();
       throw explainListenError(err, o);
@@ -102,7 +113,7 @@ export const devCommand: Command = {
       }
     }
     if (!trap.signalled()) {
-      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, o.dir, log), initial, initialFiles, envFiles: envPaths, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
+      watcher = createDevWatcher({ dir: o.dir, target: reloadTarget(host, refreshSchema, log), initial, initialFiles, envFiles: envPaths, load, log, ...(devConsole && { onReload: (r) => devConsole.reloaded(r) }) });
       if ((await Promise.race([watcher.ready.then(() => 'ready'), trap.received])) === 'ready') {
         const banner = devBanner({ url: host.url(''), dir: o.dir, streams: initial.streams, manifests: initial.manifests, ...(devConsole && { console: devConsole.url() }) });
         // Off a terminal the logs are JSON lines (`2>&1 | jq`): the banner is one of them rather than text in between.

@@ -35,8 +35,14 @@ export interface SparePool {
   killSync(): void;
 }
 
-/** Spares per launch shape; more than this (many instances of one plugin) start the usual way. */
-const MAX_PER_SHAPE = 4;
+/**
+ * Spares kept per launch shape: one, and two for the shape a spare was last taken
+ * for (the plugin being edited), so saves in quick succession each find one that has finished
+ * booting (a Python spare takes 100-300 ms to load grpc and protobuf on a busy
+ * machine, longer than a save's reload).
+ */
+const SPARES = 1;
+const SPARES_HOT = 2;
 
 interface Entry {
   spare: Spare;
@@ -46,6 +52,8 @@ interface Entry {
 export function createSparePool(repoRoot: string, log: Logger): SparePool {
   const shapes = new Map<string, Entry[]>();
   let closing: Promise<void> | undefined;
+  /** The shape a spare was last taken for. */
+  let hot: string | undefined;
 
   const drop = (key: string, e: Entry): void => {
     const list = shapes.get(key);
@@ -64,6 +72,12 @@ export function createSparePool(repoRoot: string, log: Logger): SparePool {
         if (c.exitCode === null && c.signalCode === null) {
           c.removeAllListeners('exit');
           c.removeAllListeners('error');
+          if (hot !== warm.key) {
+            // The extra spare of the shape that was hot before is no longer worth its memory.
+            const before = hot === undefined ? undefined : shapes.get(hot);
+            for (const x of before?.splice(SPARES) ?? []) killGroup(x.spare.child, 'SIGKILL');
+            hot = warm.key;
+          }
           return e.spare;
         }
       }
@@ -75,24 +89,25 @@ export function createSparePool(repoRoot: string, log: Logger): SparePool {
       if (!warm) return;
       const list = shapes.get(warm.key) ?? [];
       shapes.set(warm.key, list);
-      if (list.length >= MAX_PER_SHAPE) return;
-      const spare = startSpare(launch, warm.argv, log);
-      if (!spare) return;
-      const entry: Entry = {
-        spare,
-        exited: new Promise<void>((resolve) => {
-          const gone = (why: unknown): void => {
-            if (!closing) log.debug({ why }, 'a warm spare exited before it was used');
-            drop(warm.key, entry);
-            removeSocketDir(spare.socket.dir);
-            resolve();
-          };
-          // A failed spawn emits 'error' and no 'exit'.
-          spare.child.once('exit', (code, signal) => gone(signal ?? code));
-          spare.child.once('error', gone);
-        }),
-      };
-      list.push(entry);
+      while (list.length < (warm.key === hot ? SPARES_HOT : SPARES)) {
+        const spare = startSpare(launch, warm.argv, log);
+        if (!spare) return;
+        const entry: Entry = {
+          spare,
+          exited: new Promise<void>((resolve) => {
+            const gone = (why: unknown): void => {
+              if (!closing) log.debug({ why }, 'a warm spare exited before it was used');
+              drop(warm.key, entry);
+              removeSocketDir(spare.socket.dir);
+              resolve();
+            };
+            // A failed spawn emits 'error' and no 'exit'.
+            spare.child.once('exit', (code, signal) => gone(signal ?? code));
+            spare.child.once('error', gone);
+          }),
+        };
+        list.push(entry);
+      }
     },
     close() {
       closing ??= (async () => {
