@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/poll.js';
 import { devOn, echoStream, pyPlugin, tsPlugin, twoPluginFiles } from './fixture.js';
@@ -148,4 +148,21 @@ test('dev: one log line per reload (TS and Python), no warning while the old pro
   assert.equal(full?.level, 20, 'the full traceback is logged at debug');
   assert.match(full?.traceback ?? '', /python-spare\.py[\s\S]*File "main\.py", line 1[\s\S]*ModuleNotFoundError/);
   assert.equal(await post('/py', 'x'), '200 py-v2:x', 'the previous version keeps serving');
+});
+
+test('dev: .hotplug/pipeline.schema.json follows the plugins (a new field, a new plugin) and is not rewritten by a code save', { timeout: 120_000 }, async (t) => {
+  const { dir, dev, post } = await devOn(t, twoPluginFiles);
+  const schemaFile = join(dir, '.hotplug', 'pipeline.schema.json');
+  const schema = (): string => readFileSync(schemaFile, 'utf8');
+  assert.match(schema(), /"greet_py"/);
+  writeFileSync(join(dir, 'greet_py', 'plugin.yaml'), 'name: greet_py\ntype: processor\ncommand: ["python3", "main.py"]\nfields:\n  - name: shout_level\n    type: int\n    default: 1\n');
+  await waitFor(() => schema().includes('"shout_level"'), { what: `the new field in the schema\n${dev.stderr()}` });
+  mkdirSync(join(dir, 'brand_new'));
+  writeFileSync(join(dir, 'brand_new', 'main.ts'), tsPlugin('new'));
+  writeFileSync(join(dir, 'brand_new', 'plugin.yaml'), 'name: brand_new\ntype: processor\ncommand: ["node", "main.ts"]\n');
+  await waitFor(() => schema().includes('"brand_new"'), { what: `the new plugin in the schema\n${dev.stderr()}` });
+  const before = statSync(schemaFile, { bigint: true }).mtimeNs;
+  writeFileSync(join(dir, 'greet_py', 'main.py'), pyPlugin('py-v2'));
+  await waitFor(async () => (await post('/py', 'x')) === '200 py-v2:x', { what: 'the code save served' });
+  assert.equal(statSync(schemaFile, { bigint: true }).mtimeNs, before);
 });
