@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadDir, type DirConf } from '../../src/config/index.js';
+import { loadDir, packLoad, unpackLoad, type DirConf, type ExprKind, type Recipe } from '../../src/config/index.js';
 import type { ComponentConf, StreamConf } from '../../src/core/spec.js';
 import type { Logger } from '../../src/core/index.js';
 import { createHost } from '../../src/host/index.js';
 import { createDirLoader } from '../../src/host/dir-loader.js';
+import { bigPipeline } from '../helpers/big-pipeline.js';
 import { FIXTURES, REPO, tree } from './helpers.js';
 
 // The dev loader checks a functions dir on a worker thread and rebuilds the
@@ -81,4 +82,26 @@ test('the off-thread loader compiles an expression again only when its source ch
   const mapping = async () => (await loader.load(tmp)).streams.find((s) => s.id === 'cron')!.processors[0]!.config;
   const first = await mapping();
   assert.equal(await mapping(), first, 'the same compiled mapping');
+});
+
+test('a big pipeline\'s frame stays small: its processors cross the thread as one list of chunk numbers, not one patch each', async (t) => {
+  const tmp = tree(t, { 'big.yaml': bigPipeline(400 * 1024, '/big', 1) });
+  const { host } = offThreadLoader(t);
+  // Compiled expressions stand in as empty objects with their recipes, as the loader thread records them.
+  const recipes = new WeakMap<object, Recipe>();
+  const stand = (kind: ExprKind) => (source: string) => {
+    const o = {};
+    recipes.set(o, { expr: kind, source });
+    return o;
+  };
+  const loaded = loadDir(tmp, { ...host.loadOptions(), expr: { interpolation: stand('interpolation'), query: stand('query'), mapping: stand('mapping') } });
+  const processors = loaded.streams[0]!.processors.length;
+  assert.ok(processors > 3000, `${processors} processors`);
+  const packed = packLoad(loaded.streams, {}, loaded.texts, recipes);
+  const [, frameBytes] = packed.chunks[packed.streams[0]!.frame]!;
+  // 4 bytes a processor, plus the frame's own fields (one patch per processor was ~30 bytes each).
+  assert.ok(frameBytes < processors * 4 + 4096, `the frame is ${frameBytes} bytes for ${processors} processors`);
+  const { streams } = await unpackLoad(packed, { compile: () => ({}), parsers: [], pause: () => undefined });
+  assert.equal(streams[0]!.processors.length, processors);
+  assert.deepEqual(streams[0]!.processors.map((p) => p.location.path), loaded.streams[0]!.processors.map((p) => p.location.path));
 });
