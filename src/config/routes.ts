@@ -41,7 +41,12 @@ export function httpRoutes(stream: StreamConf): HttpRoute[] {
       const config = (conf.config ?? {}) as { path?: unknown; allowed_verbs?: unknown };
       const path = typeof config.path === 'string' ? config.path : DEFAULT_PATH;
       const verbs = Array.isArray(config.allowed_verbs) ? config.allowed_verbs.map((v) => String(v).toUpperCase()) : DEFAULT_VERBS;
-      routes.push({ streamId: stream.id, path, verbs, location: conf.locate('path') });
+      // Located only when asked: locating parses the file's YAML again, on the serving thread (about a
+      // second for a 2 MiB pipeline), and the banner and reload plans only need paths and verbs.
+      const route = { streamId: stream.id, path, verbs } as HttpRoute;
+      let where: SourceLocation | undefined;
+      Object.defineProperty(route, 'location', { enumerable: true, get: () => (where ??= conf.locate('path')) });
+      routes.push(route);
     }
     for (const nested of nestedComponents(conf.config)) visit(nested);
   };
