@@ -4,7 +4,9 @@
  * separate process) while a ~BENCH_MIB MiB pipeline file is saved SAVES
  * times valid, then SAVES times broken (one error at its end); each save
  * waits for the reload (or the error) in the log. Reports the worst and p99
- * request latency per phase, and the worst per MiB saved. BASELINE=dir runs
+ * request latency per phase, the worst per MiB saved, and the host's own
+ * longest event-loop stall in the phase (from its /metrics; the clients'
+ * latencies also hold the load generator's own pauses). BASELINE=dir runs
  * another checkout's CLI (built) in the same run, e.g. the pre-work one.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,16 @@ interface Phase {
   name: string;
   summary: LoadSummary;
   mib: number;
+  /** The host's own longest event-loop stall in the phase (ms), free of the load generator's pauses. */
+  loopMaxMs: number;
+}
+
+/** prom-client samples the event loop every 10 ms and resets its histogram at each scrape. */
+const LOOP_RESOLUTION_MS = 10;
+async function loopMaxMs(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const m = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
+  return m ? Math.max(0, Number(m[1]) * 1000 - LOOP_RESOLUTION_MS) : NaN;
 }
 
 async function measure(root: string): Promise<Phase[]> {
@@ -49,11 +61,14 @@ async function measure(root: string): Promise<Phase[]> {
     await waitFor(async () => (await fetch(`${base}/r`, { method: 'POST' })).ok, { timeoutMs: 120_000, what: '/r answering' });
     const phase = async (name: string, run: () => Promise<void>): Promise<void> => {
       const load = startLoad({ urls: [`${base}/r`], concurrency: CONCURRENCY });
+      let loop = NaN;
       try {
         await waitFor(() => load.firstSeen(`${base}/r`, () => true), { timeoutMs: 30_000, what: 'the load generator answered' });
+        await loopMaxMs(base); // resets the host's histogram: what follows is this phase's
         await run();
+        loop = await loopMaxMs(base);
       } finally {
-        phases.push({ name, summary: await load.stop(), mib });
+        phases.push({ name, summary: await load.stop(), mib, loopMaxMs: loop });
       }
     };
     await phase('idle (no saves)', () => new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000)));
@@ -74,11 +89,11 @@ async function measure(root: string): Promise<Phase[]> {
   return phases;
 }
 
-const rows = [['target', 'phase', 'requests', 'p99 ms', 'max ms', 'max ms per MiB']];
+const rows = [['target', 'phase', 'requests', 'p99 ms', 'max ms', 'max ms per MiB', 'host loop stall max ms']];
 for (const [name, root] of targets) {
   for (const p of await measure(root)) {
     const { summary: s } = p;
-    rows.push([name, p.name, String(s.ok + s.failed), s.p99Ms.toFixed(1), s.maxMs.toFixed(1), p.name.startsWith('idle') ? '' : (s.maxMs / p.mib).toFixed(1)]);
+    rows.push([name, p.name, String(s.ok + s.failed), s.p99Ms.toFixed(1), s.maxMs.toFixed(1), p.name.startsWith('idle') ? '' : (s.maxMs / p.mib).toFixed(1), p.loopMaxMs.toFixed(1)]);
   }
 }
 console.log(`\nbench:parse — a ${MIB} MiB pipeline saved in hotplug dev while ${CONCURRENCY} clients (separate process) call a small route; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
