@@ -256,3 +256,26 @@ test('the pacer: no pause within a slice, a turn of the event loop once the slic
   await turn;
   assert.equal(queued, true, 'what was queued before the pause ran first');
 });
+
+test('the pacer: works paced at once take turns, one slice per turn of the event loop (their slices never add up)', async () => {
+  let tick = 0;
+  let ticking = true;
+  const ticker = (): void => {
+    tick++;
+    if (ticking) setImmediate(ticker);
+  };
+  setImmediate(ticker);
+  const seen: Array<[string, number]> = [];
+  const work = async (name: string): Promise<void> => {
+    const pause = createPacer(0);
+    for (let i = 0; i < 4; i++) {
+      await pause();
+      seen.push([name, tick]);
+    }
+  };
+  await Promise.all([work('a'), work('b'), work('c')]);
+  ticking = false;
+  assert.deepEqual(seen.map(([n]) => n).join(''), 'abcabcabcabc', 'in turn');
+  const ticks = seen.map(([, t]) => t);
+  assert.equal(new Set(ticks).size, ticks.length, `a slice per turn: ${JSON.stringify(seen)}`);
+});
