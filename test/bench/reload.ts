@@ -1,9 +1,10 @@
 /**
  * npm run bench:reload — reload latency (file written → first response from
  * the new generation) over 20 edits under load, and failed requests, for
- * `hotplug dev` with a TS and a Python plugin, next to `node --watch` on an
- * equivalent plain node:http server. Load comes from a separate process.
- * Edits write the file in place (as VS Code does), for both.
+ * `hotplug dev` with a TS, a Python and a contract-only Python plugin (grpcio,
+ * no hotplug SDK), next to `node --watch` on an equivalent plain node:http
+ * server. Load comes from a separate process. Edits write the file in place
+ * (as VS Code does), for both, one second apart (PAUSE_MS; 0 = back to back).
  */
 import { cpus, loadavg } from 'node:os';
 import { measureHotplugDev } from './reload-hotplug.js';
@@ -12,8 +13,8 @@ import { percentile, printTable } from './reload-measure.js';
 
 const EDITS = Number(process.env['EDITS'] ?? 20);
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 8);
-/** Pause after each edit's new response before the next edit; 0 = back to back. */
-const PAUSE_MS = Number(process.env['PAUSE_MS'] ?? 0);
+/** Pause after each edit's new response before the next edit (a person's save cadence); 0 = back to back. */
+const PAUSE_MS = Number(process.env['PAUSE_MS'] ?? 1000);
 
 const row = (name: string, lat: number[], failed: number, ok: number): string[] => [
   name,
