@@ -189,16 +189,10 @@ test('a big stream built in slices: the event loop gets turns, and the stream ru
     comp('output', 'test_sink', { name: 'sliced' }),
   );
   e.sinks.set('sliced', { batches: [], writes: 0, inFlight: 0, maxSeen: 0, closed: false });
-  let turns = 0;
-  let counting = true;
-  const count = (): void => {
-    turns++;
-    if (counting) setImmediate(count);
-  };
-  setImmediate(count);
+  const loop = countTurns();
   // sliceMs 0: a turn before every top-level processor.
   const { stream, routes } = await buildStreamSliced(conf, e.env, 0);
-  counting = false;
+  const turns = loop.stop();
   assert.ok(turns >= 100, `the event loop ran ${turns} times during the build`);
   assert.deepEqual(routes, buildStream(conf, e.env).routes);
   await stream.start();
@@ -258,24 +252,36 @@ test('the pacer: no pause within a slice, a turn of the event loop once the slic
 });
 
 test('the pacer: works paced at once take turns, one slice per turn of the event loop (their slices never add up)', async () => {
-  let tick = 0;
-  let ticking = true;
-  const ticker = (): void => {
-    tick++;
-    if (ticking) setImmediate(ticker);
-  };
-  setImmediate(ticker);
+  const loop = countTurns();
   const seen: Array<[string, number]> = [];
   const work = async (name: string): Promise<void> => {
     const pause = createPacer(0);
     for (let i = 0; i < 4; i++) {
       await pause();
-      seen.push([name, tick]);
+      seen.push([name, loop.turns()]);
     }
   };
   await Promise.all([work('a'), work('b'), work('c')]);
-  ticking = false;
+  loop.stop();
   assert.deepEqual(seen.map(([n]) => n).join(''), 'abcabcabcabc', 'in turn');
   const ticks = seen.map(([, t]) => t);
   assert.equal(new Set(ticks).size, ticks.length, `a slice per turn: ${JSON.stringify(seen)}`);
 });
+
+/** Counts turns of the event loop (a self-renewing setImmediate) until stopped; stop() returns the count. */
+function countTurns(): { turns(): number; stop(): number } {
+  let turns = 0;
+  let counting = true;
+  const count = (): void => {
+    turns++;
+    if (counting) setImmediate(count);
+  };
+  setImmediate(count);
+  return {
+    turns: () => turns,
+    stop: () => {
+      counting = false;
+      return turns;
+    },
+  };
+}
