@@ -6,7 +6,7 @@ import { createCoalescer } from './coalescer.js';
 import { isIgnoredPath } from './ignore.js';
 import { planReload, pluginsUsed, type RunningState } from './plan.js';
 import { createSerialRunner } from './serial.js';
-import { changedFiles, dirPrint, snapshotFiles, type FileSnapshot } from './fingerprint.js';
+import { changedFiles, dirPrint, justEmptied, snapshotFiles, type FileSnapshot } from './fingerprint.js';
 import { brokenFiles, type BrokenFile, type ReloadRecord } from './reload-record.js';
 
 /**
@@ -27,6 +27,8 @@ export interface ReloadTarget {
 
 /** After the last watcher event, when to compare the files once more (past chokidar's 50 ms change throttle). */
 const RECHECK_MS = 100;
+/** How long a file that just became empty may take to get its content (see reload). */
+const EMPTIED_WAIT_MS = 100;
 
 export interface DevWatcherOptions {
   dir: string;
@@ -94,7 +96,14 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
     changed = new Set();
     const started = performance.now();
     const startedAt = Date.now();
-    const files = snapshot();
+    let files = snapshot();
+    // A save truncates the file, then writes it: a file that just became empty may be caught in
+    // between (seen under load). It gets a moment to fill before it counts; one emptied on purpose
+    // still counts after that.
+    for (let waited = 0; waited < EMPTIED_WAIT_MS && justEmptied(loadedFiles, files); waited += 25) {
+      await new Promise((r) => setTimeout(r, 25));
+      files = snapshot();
+    }
     // Every file that differs from what was loaded counts, reported or not: chokidar drops a file's
     // second change event within 50 ms, so of two files saved together one may arrive alone.
     const differs = changedFiles(loadedFiles, files);

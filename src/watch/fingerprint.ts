@@ -66,6 +66,15 @@ export function dirPrint(files: FileSnapshot, dir: string): string {
   return h.digest('hex');
 }
 
+/** The print of an empty file. */
+const EMPTY = createHash('sha1').digest('hex');
+
+/** Whether a file that had content in `before` is empty in `after`. */
+export function justEmptied(before: FileSnapshot, after: FileSnapshot): boolean {
+  for (const [p, print] of after) if (print === EMPTY && before.has(p) && before.get(p) !== EMPTY) return true;
+  return false;
+}
+
 /** Paths added, removed or changed between two snapshots. */
 export function changedFiles(before: FileSnapshot, after: FileSnapshot): string[] {
   const out = [...after].filter(([p, print]) => before.get(p) !== print).map(([p]) => p);

@@ -34,7 +34,7 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
     await run.stop('SIGTERM', 30_000);
   });
   const why = (): string => `\n--- stderr ---\n${run.stderr().slice(-3000)}\n--- stdout ---\n${run.stdout().slice(-3000)}`;
-  const first = await waitFor(() => (settled(readStatus(status)) ? readStatus(status) : undefined), { timeoutMs: 60_000, what: `the cluster to be ready${why()}` });
+  const first = await waitFor(() => (settled(readStatus(status)) ? readStatus(status) : undefined), { timeoutMs: 60_000, what: () => `the cluster to be ready${why()}` });
   assert.equal(first.pid, run.child.pid);
   assert.equal((await fetch(`${base}/ready`)).status, 200);
 
@@ -71,7 +71,7 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
         const s = readStatus(status);
         return settled(s) && !workerPids(s).includes(victim) ? s : undefined;
       },
-      { timeoutMs: 30_000, what: `a replacement worker${why()}` },
+      { timeoutMs: 30_000, what: () => `a replacement worker${why()}` },
     );
     const replacedAt = Date.now();
     // Load keeps flowing on the replacement and the survivor, with no failure, for a while.
@@ -98,7 +98,7 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
         const s = readStatus(status);
         return settled(s) && s.reload?.seq === 1 && s.reload.state === 'done' ? s : undefined;
       },
-      { timeoutMs: 60_000, what: `the reload to finish${why()}` },
+      { timeoutMs: 60_000, what: () => `the reload to finish${why()}` },
     );
     assert.equal(after.generation, before.generation + 1);
     const switched = Date.now();
@@ -126,7 +126,7 @@ test('run --workers: shared port, a killed worker replaced, SIGHUP reloads under
         const s = readStatus(status);
         return s?.reload?.seq === 2 && s.reload.state === 'failed' && settled(s) ? s : undefined;
       },
-      { timeoutMs: 50_000, what: `the reload to be abandoned${why()}` },
+      { timeoutMs: 50_000, what: () => `the reload to be abandoned${why()}` },
     );
     // Abandoned on the plugin's crash, not on the 60 s reload timeout.
     assert.match(failed.reload?.error ?? '', /a new worker reports plugin whoami (crashed|failed)/);

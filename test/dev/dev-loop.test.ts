@@ -18,7 +18,7 @@ test('dev: a plugin named like a built-in is refused with one clear error, the b
   mkdirSync(join(dir, 'mapping'));
   writeFileSync(join(dir, 'mapping', 'main.ts'), tsPlugin('plugin'));
   writeFileSync(join(dir, 'mapping', 'plugin.yaml'), 'name: mapping\ntype: processor\ncommand: ["node", "main.ts"]\n');
-  await waitFor(() => /mapping\/plugin\.yaml:1:7: plugin 'mapping' has the name of a built-in processor; it is not loaded, pipelines keep using the built-in[^\n]*\n\s*hint: rename the plugin/.test(dev.stderr().replaceAll('\\n', '\n')), { what: `the shadowing error\n${dev.stderr()}` });
+  await waitFor(() => /mapping\/plugin\.yaml:1:7: plugin 'mapping' has the name of a built-in processor; it is not loaded, pipelines keep using the built-in[^\n]*\n\s*hint: rename the plugin/.test(dev.stderr().replaceAll('\\n', '\n')), { what: () => `the shadowing error\n${dev.stderr()}` });
   assert.equal(await post('/echo', 'hi'), '200 HI');
   assert.doesNotMatch(dev.stderr(), /plugin (mapping|http_server) added/);
   assert.doesNotMatch(dev.stderr(), /"level":40/, 'no warnings');
@@ -29,7 +29,7 @@ test('dev: a plugin named like a built-in is refused with one clear error, the b
 test('dev: the reload that mends a broken file or plugin says "fixed"', async (t) => {
   const { dir, dev, post } = await devOn(t, { 'echo.yaml': echoStream });
   writeFileSync(join(dir, 'echo.yaml'), echoStream.replace('sync_response: {}', 'sync_respons: {}'));
-  await waitFor(() => dev.stderr().includes("unknown output 'sync_respons'"), { what: `the error\n${dev.stderr()}` });
+  await waitFor(() => dev.stderr().includes("unknown output 'sync_respons'"), { what: () => `the error\n${dev.stderr()}` });
   assert.equal(await post('/echo', 'hi'), '200 HI', 'the previous version keeps serving');
   assert.doesNotMatch(dev.stderr(), /fixed:/);
   writeFileSync(join(dir, 'echo.yaml'), echoStream.replace('uppercase()', 'lowercase()'));
@@ -64,7 +64,7 @@ test('dev: polls of /ping, /ready, /metrics and the console are not logged as re
   const { dev, post, base } = await devOn(t, { 'echo.yaml': echoStream });
   for (const p of ['/ready', '/metrics', '/_hotplug/', '/ping']) await (await fetch(`${base}${p}`)).arrayBuffer();
   assert.equal(await post('/echo', 'hi'), '200 HI');
-  await waitFor(() => dev.stderr().includes('"msg":"POST /echo 200'), { what: `the /echo request line\n${dev.stderr()}` });
+  await waitFor(() => dev.stderr().includes('"msg":"POST /echo 200'), { what: () => `the /echo request line\n${dev.stderr()}` });
   assert.doesNotMatch(dev.stderr(), /"msg":"GET \/(ping|ready|metrics|_hotplug)/);
 });
 
@@ -75,7 +75,7 @@ test('dev: the last save wins, whatever the gap to the save before it (pipeline 
     'tag/plugin.yaml': 'name: tag\ntype: processor\ncommand: ["node", "main.ts"]\n',
     'tag/main.ts': tsPlugin('t0'),
     'tag.yaml': echoStream.replace('/echo', '/tag').replace('- mapping: root = content().uppercase()', '- tag: {}'),
-  });
+  }, [], process.env['DBGLOOP'] ? { HOTPLUG_LOG_LEVEL: 'debug' } : {});
   const settle = async (path: string, want: string, what: string): Promise<void> => {
     await waitFor(async () => (await post(path, 'x')) === `200 ${want}:x`, { timeoutMs: 10_000, what }).catch(async (err: Error) => {
       assert.fail(`${err.message}; serving ${await post(path, 'x')}\n${dev.stderr()}`);
@@ -156,11 +156,11 @@ test('dev: .hotplug/pipeline.schema.json follows the plugins (a new field, a new
   const schema = (): string => readFileSync(schemaFile, 'utf8');
   assert.match(schema(), /"greet_py"/);
   writeFileSync(join(dir, 'greet_py', 'plugin.yaml'), 'name: greet_py\ntype: processor\ncommand: ["python3", "main.py"]\nfields:\n  - name: shout_level\n    type: int\n    default: 1\n');
-  await waitFor(() => schema().includes('"shout_level"'), { what: `the new field in the schema\n${dev.stderr()}` });
+  await waitFor(() => schema().includes('"shout_level"'), { what: () => `the new field in the schema\n${dev.stderr()}` });
   mkdirSync(join(dir, 'brand_new'));
   writeFileSync(join(dir, 'brand_new', 'main.ts'), tsPlugin('new'));
   writeFileSync(join(dir, 'brand_new', 'plugin.yaml'), 'name: brand_new\ntype: processor\ncommand: ["node", "main.ts"]\n');
-  await waitFor(() => schema().includes('"brand_new"'), { what: `the new plugin in the schema\n${dev.stderr()}` });
+  await waitFor(() => schema().includes('"brand_new"'), { what: () => `the new plugin in the schema\n${dev.stderr()}` });
   const before = statSync(schemaFile, { bigint: true }).mtimeNs;
   writeFileSync(join(dir, 'greet_py', 'main.py'), pyPlugin('py-v2'));
   await waitFor(async () => (await post('/py', 'x')) === '200 py-v2:x', { what: 'the code save served' });

@@ -37,11 +37,11 @@ test('dev: DIR/.env feeds ${VAR} and plugin processes, the real environment wins
 
   // A malformed line: one error naming .env:3:1 and how to fix it; the values in use stay.
   writeFileSync(join(dir, '.env'), `GREETING=${secret('three')}\nTAG=${secret('tag3')}\n${secret('pasted')}\n`);
-  await waitFor(() => dev.stderr().includes('.env:3:1: not a variable assignment (NAME=value)'), { what: `the .env error\n${dev.stderr()}` });
+  await waitFor(() => dev.stderr().includes('.env:3:1: not a variable assignment (NAME=value)'), { what: () => `the .env error\n${dev.stderr()}` });
   assert.match(dev.stderr(), /hint: write NAME=value, or start the line with # to make it a comment/);
   assert.equal(await post('/greet', 'x'), `200 x ${secret('two')} from-real-env`, 'the previous values keep serving');
   writeFileSync(join(dir, '.env'), `GREETING=${secret('four')}\nTAG=${secret('tag4')}\n`);
-  await waitFor(() => /"msg":"fixed: [^"]*\.env — no errors left there"/.test(dev.stderr()), { what: `the fixed line\n${dev.stderr()}` });
+  await waitFor(() => /"msg":"fixed: [^"]*\.env — no errors left there"/.test(dev.stderr()), { what: () => `the fixed line\n${dev.stderr()}` });
   await waitFor(async () => (await post('/greet', 'x')) === `200 x ${secret('four')} from-real-env`, { what: 'the fixed values' });
   assert.doesNotMatch(dev.stderr(), /s3cr3t/, 'no value from the env file is ever logged');
 });
@@ -59,7 +59,7 @@ test('run --env-file A --env-file B: later files win, the environment wins over 
   const base = `http://127.0.0.1:${port}`;
   await waitForPing(base);
   const post = async (path: string): Promise<string> => (await fetch(`${base}${path}`, { method: 'POST', body: 'x' })).text();
-  await waitFor(async () => (await post('/greet')) === `x ${secret('b')} from-real-env`, { what: `/greet from b.env\n${run.stderr()}` });
+  await waitFor(async () => (await post('/greet')) === `x ${secret('b')} from-real-env`, { what: () => `/greet from b.env\n${run.stderr()}` });
   assert.equal(await post('/tag'), `${secret('tag-a')}/from-real-env/x`);
   assert.equal(await run.stop('SIGTERM'), 0);
   assert.doesNotMatch(run.stderr(), /s3cr3t|never-read/);

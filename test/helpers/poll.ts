@@ -1,5 +1,8 @@
-/** Polls `check` until it returns a truthy value or the deadline passes; never a fixed sleep. */
-export async function waitFor<T>(check: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+/**
+ * Polls `check` until it returns a truthy value or the deadline passes; never a fixed sleep. `what`
+ * may be a function, called only on a timeout (so a process's output in it is what it is by then).
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let lastErr: unknown;
   for (;;) {
@@ -11,7 +14,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, opts: { timeoutMs?
     }
     if (Date.now() > deadline) {
       const why = lastErr instanceof Error ? `: last error: ${lastErr.message}` : '';
-      throw new Error(`timed out after ${opts.timeoutMs ?? 10_000} ms waiting for ${opts.what ?? 'condition'}${why}`);
+      throw new Error(`timed out after ${opts.timeoutMs ?? 10_000} ms waiting for ${(typeof opts.what === 'function' ? opts.what() : opts.what) ?? 'condition'}${why}`);
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
   }

@@ -89,7 +89,7 @@ test('the packed tarball installs into a fresh project outside the repo: new (TS
     const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body });
     return `${res.status} ${await res.text()}`;
   };
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok, { timeoutMs: 60_000, what: `dev ready\n${dev.stderr()}` });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok, { timeoutMs: 60_000, what: () => `dev ready\n${dev.stderr()}` });
   assert.equal(await post('/shout', 'hello'), '200 HELLO!');
   assert.equal(await post('/score', 'hello'), '200 5');
   await dev.stop('SIGTERM');

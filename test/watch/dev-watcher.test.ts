@@ -26,7 +26,7 @@ async function watched(t: { after(fn: () => unknown): void }) {
   const initialFiles = snapshotFiles(dir, [envFile]);
   let loads = 0;
   const asked: string[] = [];
-  const { log } = captureLogger();
+  const { log, lines } = captureLogger();
   const watcher = createDevWatcher({
     dir, log, initialFiles, envFiles: [envFile], initial: loadDir(dir, opts),
     load: () => {
@@ -60,7 +60,7 @@ async function watched(t: { after(fn: () => unknown): void }) {
     });
     return loads - before;
   };
-  return { save };
+  return { save, dir, lines, idle: () => watcher.idle() };
 }
 
 test('dev watcher: a save of plugin code alone swaps the plugin without loading the dir again; YAML, env files and added files load it', async (t) => {
@@ -71,4 +71,23 @@ test('dev watcher: a save of plugin code alone swaps the plugin without loading 
   assert.equal(await save({ 'greet/plugin.yaml': 'name: greet\ntype: processor\ncommand: [python3, main.py]\nfields:\n  - name: n\n    type: int\n    default: 1\n' }, ['replace api'], 1), 1, 'a manifest');
   assert.equal(await save({ '.env': 'A=2\n' }, [], 1), 1, 'an env file');
   assert.equal(await save({ 'greet/main.py': '# v4\n' }, ['swap greet'], 0), 0, 'code only again');
+});
+
+test('dev watcher: a file caught between the truncate and the write of a save is not loaded empty; one left empty is an error', async (t) => {
+  const { dir, lines, idle } = await watched(t);
+  const logged = (re: RegExp): boolean => lines().some((l) => re.test(String(l['msg'])));
+  const api = join(dir, 'api.yaml');
+  const next = 'input:\n  http_server:\n    path: /api3\npipeline:\n  processors:\n    - greet: {}\noutput:\n  sync_response: {}\n';
+  // A writer descheduled for 40 ms between truncating and writing (past the 10 ms debounce).
+  writeFileSync(api, '');
+  await new Promise((r) => setTimeout(r, 40));
+  writeFileSync(api, next);
+  await until('the new version loaded', async () => {
+    await idle();
+    return lines().some((l) => String(l['msg']).includes('stream api')) || logged(/file is empty/);
+  });
+  assert.ok(!logged(/file is empty/), 'no error for a file that was being written');
+  // Emptied on purpose: reported once it stays empty.
+  writeFileSync(api, '');
+  await until('the empty file reported', () => logged(/api\.yaml:1:1: not a pipeline: the file is empty/));
 });
