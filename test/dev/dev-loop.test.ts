@@ -70,7 +70,7 @@ test('dev: polls of /ping, /ready, /metrics and the console are not logged as re
 
 test('dev: the last save wins, whatever the gap to the save before it (pipeline and plugin code)', { timeout: 180_000 }, async (t) => {
   const pipeline = (v: string): string => echoStream.replace('content().uppercase()', `"${v}:" + content().string()`);
-  const { dir, dev, post } = await devOn(t, {
+  const { dir, dev, post, base } = await devOn(t, {
     'echo.yaml': pipeline('p0'),
     'tag/plugin.yaml': 'name: tag\ntype: processor\ncommand: ["node", "main.ts"]\n',
     'tag/main.ts': tsPlugin('t0'),
@@ -78,7 +78,8 @@ test('dev: the last save wins, whatever the gap to the save before it (pipeline 
   }, [], process.env['DBGLOOP'] ? { HOTPLUG_LOG_LEVEL: 'debug' } : {});
   const settle = async (path: string, want: string, what: string): Promise<void> => {
     await waitFor(async () => (await post(path, 'x')) === `200 ${want}:x`, { timeoutMs: 10_000, what }).catch(async (err: Error) => {
-      assert.fail(`${err.message}; serving ${await post(path, 'x')}\n${dev.stderr()}`);
+      const ready = await (await fetch(`${base}/ready`)).text();
+      assert.fail(`${err.message}; serving ${await post(path, 'x')}\n/ready: ${ready}\n${dev.stderr()}`);
     });
   };
   const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -37,12 +37,15 @@ async function warmUp(): Promise<void> {
       server.listen(sock, ok);
     });
     const client = connectHttp2('http://warm-up', { createConnection: () => connectNet(sock) });
+    client.on('error', () => {});
     try {
       await new Promise<void>((ok, fail) => {
         const req = client.request({ ':path': '/', ':method': 'POST' });
         req.on('error', fail);
         req.resume();
+        // 'close' too: a stream cut short ends without 'end', and a spare stuck here would never become the plugin.
         req.once('end', ok);
+        req.once('close', ok);
         req.end('ping');
       });
     } finally {
@@ -56,7 +59,9 @@ async function warmUp(): Promise<void> {
   }
 }
 
-await warmUp();
+// Not awaited before listening on stdin: the plugin's argv may come while the warm-up runs (it
+// then starts at once), and a warm-up that never finished must not keep the plugin from starting.
+void warmUp();
 
 let line = '';
 const onData = (chunk: Buffer): void => {
