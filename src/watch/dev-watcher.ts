@@ -45,7 +45,7 @@ export interface DevWatcherOptions {
    */
   envFiles?: readonly string[];
   log: Logger;
-  /** Quiet period before a burst of events is handled (default 10 ms). */
+  /** Quiet period before a burst of events is handled (default 25 ms). */
   quietMs?: number;
   /** Told about every reload that changed something or found errors (the dev console's timeline). */
   onReload?: (record: ReloadRecord) => void;
@@ -214,7 +214,7 @@ export function createDevWatcher(opts: DevWatcherOptions): DevWatcher {
   let reloads = 0; // requested reloads not yet settled
   let closed = false;
   const coalescer = createCoalescer<string>({
-    quietMs: opts.quietMs ?? 10,
+    quietMs: opts.quietMs ?? 25,
     maxWaitMs: 300,
     onFlush: (paths) => {
       for (const p of paths) changed.add(p);

@@ -71,6 +71,10 @@ const onData = (chunk: Buffer): void => {
   // From here on stdin belongs to the plugin (the SDK watches it for EOF: the host is gone).
   process.stdin.off('data', onData);
   process.stdin.off('end', onEnd);
+  // And it no longer keeps the process alive: a plugin that starts nothing (an empty or half-written
+  // file) then exits as `node entry` would, rather than waiting out the host's start timeout.
+  process.stdin.pause();
+  (process.stdin as { unref?: () => void }).unref?.();
   const { argv } = JSON.parse(line.slice(0, nl)) as { argv: string[] };
   const entry = resolve(argv[0] as string);
   process.argv = [process.execPath, entry, ...argv.slice(1)];
