@@ -184,3 +184,25 @@ test('the shape a spare was last taken for (the plugin being edited) keeps two s
   pool.refill(lb);
   await settled([a.m.dir, b.m.dir, b.m.dir], 'two for the shape now being edited');
 });
+
+test('a node spare handed an entry that starts nothing (an empty file) exits as `node entry` would, with its stdin still open', async (t) => {
+  const { log } = captureLogger();
+  const pool = createSparePool(repoRoot, log);
+  t.after(() => pool.close());
+  const dir = tempDir(t);
+  const entry = join(dir, 'empty.mjs');
+  writeFileSync(entry, '');
+  const launch = { file: process.execPath, args: [entry], cwd: dir, env: { PATH: process.env['PATH'] ?? '' } };
+  pool.refill(launch);
+  const spare = pool.take(launch);
+  assert.ok(spare, 'node <file>.mjs is pre-warmed');
+  t.after(() => {
+    spare.child.kill('SIGKILL');
+    removeSocketDir(spare.socket.dir);
+  });
+  let exit: { code: number | null } | undefined;
+  spare.child.once('exit', (code) => (exit = { code }));
+  spare.handOff(launch);
+  // The host keeps the spare's stdin open: before, the spare lived on it until the start timeout.
+  assert.equal((await until('the spare to exit', () => exit))?.code, 0);
+});
